@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs'
+import { z } from 'zod'
+import { ConfigError } from './errors.js'
+
+/**
+ * Every setting, with its default. Units are in the key names. Each key is also read from
+ * the environment as FOREWARN_<SECTION>_<KEY> (camelCase becomes UPPER_SNAKE), which wins
+ * over the optional JSON config file, which wins over these defaults.
+ */
+const DEFAULTS = {
+  data: {
+    /** Where SQLite files, the embedded telemetry store and written emails live. */
+    dir: './data',
+  },
+  log: {
+    level: 'info',
+  },
+  mqtt: {
+    host: '127.0.0.1',
+    /** 0 picks a free port. */
+    port: 1883,
+    /** Messages above this size are refused before parsing. */
+    maxMessageBytes: 262_144,
+  },
+  http: {
+    host: '127.0.0.1',
+    /** 0 picks a free port. */
+    port: 8080,
+  },
+  influx: {
+    /** Empty: telemetry goes to the embedded SQLite store under data.dir. */
+    url: '',
+    database: 'forewarn',
+    retentionPolicy: '',
+    /** InfluxDB 2.x/3.x token (sent as `Authorization: Token`). */
+    token: '',
+    /** InfluxDB 1.x credentials. */
+    username: '',
+    password: '',
+    batchSize: 5000,
+    flushIntervalMs: 1000,
+  },
+  fleet: {
+    /** JSON file with customers, sites, assets, devices, technicians and equipment types. */
+    file: 'fleet/sample.json',
+  },
+  smtp: {
+    /** Empty: emails are written as .eml files under data.dir/mail instead of being sent. */
+    url: '',
+    from: 'Forewarn <forewarn@localhost>',
+  },
+  models: {
+    /** Readings a stream needs before its baseline may raise an alarm. */
+    warmupReadings: 200,
+    /** Robust z-score above which a reading counts as anomalous. */
+    anomalyZ: 6,
+    /** Consecutive anomalous readings before an anomaly Signal is raised. */
+    anomalyMinRun: 3,
+    /** Degradation is only reported when the predicted crossing is within this horizon. */
+    horizonHours: 336,
+  },
+  dispatch: {
+    /** A visit must end at least this long before the predicted failure. */
+    safetyMarginHours: 12,
+    /** Deadline for anomalies that carry no failure prediction. */
+    defaultDeadlineHours: 72,
+    visitDurationHours: 2,
+    /** How often the notice outbox is drained. */
+    outboxIntervalMs: 500,
+  },
+} as const
+
+const port = z.coerce.number().int().min(0).max(65_535)
+const positiveInt = z.coerce.number().int().positive()
+const positive = z.coerce.number().positive()
+
+export const configSchema = z.object({
+  data: z.object({ dir: z.string().min(1) }),
+  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  mqtt: z.object({ host: z.string().min(1), port, maxMessageBytes: positiveInt }),
+  http: z.object({ host: z.string().min(1), port }),
+  influx: z.object({
+    url: z.union([z.literal(''), z.url()]),
+    database: z.string().min(1),
+    retentionPolicy: z.string(),
+    token: z.string(),
+    username: z.string(),
+    password: z.string(),
+    batchSize: positiveInt,
+    flushIntervalMs: positiveInt,
+  }),
+  fleet: z.object({ file: z.string().min(1) }),
+  smtp: z.object({ url: z.string(), from: z.string().min(1) }),
+  models: z.object({
+    warmupReadings: positiveInt,
+    anomalyZ: positive,
+    anomalyMinRun: positiveInt,
+    horizonHours: positive,
+  }),
+  dispatch: z.object({
+    safetyMarginHours: z.coerce.number().min(0),
+    defaultDeadlineHours: positive,
+    visitDurationHours: positive,
+    outboxIntervalMs: positiveInt,
+  }),
+})
+
+export type Config = z.infer<typeof configSchema>
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }
+export type ConfigOverrides = DeepPartial<Config>
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv
+  /** JSON file; also taken from FOREWARN_CONFIG_FILE. */
+  file?: string
+  /** Applied last; used by tests and the CLI commands. */
+  overrides?: ConfigOverrides
+}
+
+/** Name of the environment variable that sets `section.key`. */
+export function envName(section: string, key: string): string {
+  return `FOREWARN_${section}_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2')}`.toUpperCase()
+}
+
+/** Loads, merges and validates the configuration once; the result is deep-frozen. */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env
+  const file = options.file ?? env.FOREWARN_CONFIG_FILE
+  const merged = mergeDeep(structuredClone(DEFAULTS) as Record<string, unknown>, readConfigFile(file))
+  mergeDeep(merged, readEnv(env))
+  mergeDeep(merged, (options.overrides ?? {}) as Record<string, unknown>)
+
+  const parsed = configSchema.safeParse(merged)
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({
+      key: issue.path.join('.'),
+      env: issue.path.length === 2 ? envName(String(issue.path[0]), String(issue.path[1])) : undefined,
+      message: issue.message,
+    }))
+    const list = issues.map((i) => `${i.key} (${i.env ?? 'file'}): ${i.message}`).join('; ')
+    throw new ConfigError(`invalid configuration: ${list}`, { details: { issues } })
+  }
+  return deepFreeze(parsed.data)
+}
+
+/** Every configuration key with its environment variable and default, for docs and --help. */
+export function describeConfig(): Array<{ key: string, env: string, default: unknown }> {
+  return Object.entries(DEFAULTS).flatMap(([section, keys]) =>
+    Object.entries(keys).map(([key, value]) => ({ key: `${section}.${key}`, env: envName(section, key), default: value })))
+}
+
+function readConfigFile(file: string | undefined): Record<string, unknown> {
+  if (file === undefined || file === '') return {}
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  } catch (err: unknown) {
+    throw new ConfigError(`config file ${file} could not be read as JSON`, { cause: err, details: { file } })
+  }
+}
+
+function readEnv(env: NodeJS.ProcessEnv): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {}
+  for (const [section, keys] of Object.entries(DEFAULTS)) {
+    for (const key of Object.keys(keys)) {
+      const value = env[envName(section, key)]
+      if (value === undefined) continue
+      out[section] ??= {}
+      out[section][key] = value
+    }
+  }
+  return out
+}
+
+function mergeDeep(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(source)) {
+    const current = target[key]
+    if (isPlainObject(value) && isPlainObject(current)) mergeDeep(current, value)
+    else if (value !== undefined) target[key] = value
+  }
+  return target
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function deepFreeze<T>(value: T): T {
+  if (isPlainObject(value)) {
+    for (const child of Object.values(value)) deepFreeze(child)
+    Object.freeze(value)
+  }
+  return value
+}

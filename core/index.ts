@@ -1,0 +1,21 @@
+/** The base layer every capability builds on. Capabilities import only from here. */
+export { ForewarnError, ConfigError, FleetError, isForewarnError, CORE_ERROR_CODES } from './errors.js'
+export type { ForewarnErrorOptions } from './errors.js'
+export type {
+  AssetTags, Reading, DeviceEvent, SignalKind, Severity, FailureWindow, EvidencePoint, Evidence, Signal,
+  WorkOrderStatus, VisitWindow, WorkOrderChange, WorkOrder, NoticeChannel, NoticeStatus, Notice,
+} from './records.js'
+export { loadConfig, describeConfig, envName, configSchema } from './config.js'
+export type { Config, ConfigOverrides, LoadConfigOptions } from './config.js'
+export { createLogger } from './logger.js'
+export type { Logger, LoggerOptions } from './logger.js'
+export { createMetricsRegistry, Registry } from './metrics.js'
+export { hashSecret, verifySecret } from './secrets.js'
+export { Fleet, parseFleet, loadFleet } from './fleet.js'
+export type {
+  FleetData, Customer, Site, Planner, Technician, EquipmentType, MetricProfile, Asset, Device,
+} from './fleet.js'
+export { TOPIC_ROOT, deviceTopic, parseDeviceTopic } from './topics.js'
+export type { DeviceTopicKind } from './topics.js'
+export { systemClock } from './clock.js'
+export type { Clock } from './clock.js'
