@@ -10,7 +10,7 @@ export type { Config, ConfigOverrides, LoadConfigOptions } from './config.js'
 export { createLogger } from './logger.js'
 export type { Logger, LoggerOptions } from './logger.js'
 export { createMetricsRegistry, Registry } from './metrics.js'
-export { hashSecret, verifySecret } from './secrets.js'
+export { hashSecret, verifySecret, verifySecretAsync } from './secrets.js'
 export { Fleet, parseFleet, loadFleet } from './fleet.js'
 export type {
   FleetData, Customer, Site, Planner, Technician, EquipmentType, MetricProfile, Asset, Device,

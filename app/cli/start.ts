@@ -1,0 +1,16 @@
+import { createLogger, loadConfig, loadFleet } from '../../core/index.js'
+import { createService } from '../service.js'
+import { exitWithError } from './args.js'
+import { stopOnSignals } from './lifecycle.js'
+
+// `npm start`: the service alone, configured by FOREWARN_* variables and FOREWARN_CONFIG_FILE.
+try {
+  const config = loadConfig()
+  const fleet = loadFleet(config.fleet.file)
+  const logger = createLogger({ level: config.log.level })
+  const service = createService({ config, fleet, logger })
+  await service.start()
+  stopOnSignals(logger, () => service.stop())
+} catch (err: unknown) {
+  exitWithError(err)
+}

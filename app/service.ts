@@ -1,0 +1,126 @@
+import {
+  createLogger, createMetricsRegistry,
+  type Config, type Fleet, type Logger, type Registry, type Signal, type WorkOrder, type Reading,
+} from '../core/index.js'
+import { createGateway, type Gateway } from '../gateway/index.js'
+import { createIngest, type Ingest } from '../ingest/index.js'
+import { createModels, type Models } from '../models/index.js'
+import { createDispatch, type Dispatch } from '../dispatch/index.js'
+import { createHttpServer, type HttpServer } from './http.js'
+import { createPipelineMetrics } from './pipeline-metrics.js'
+
+export interface ServiceOptions {
+  config: Config
+  fleet: Fleet
+  logger?: Logger
+  registry?: Registry
+  /** Called once for every work order the service opens (not when evidence attaches to one). */
+  onWorkOrderOpened?: (workOrder: WorkOrder, signal: Signal) => void
+  /** Called for every Signal the models raise, before dispatch sees it. */
+  onSignal?: (signal: Signal) => void
+}
+
+export interface Service {
+  start(): Promise<void>
+  stop(): Promise<void>
+  readonly config: Config
+  readonly logger: Logger
+  readonly registry: Registry
+  readonly gateway: Gateway
+  readonly ingest: Ingest
+  readonly models: Models
+  readonly dispatch: Dispatch
+  /** Valid after start(). */
+  readonly httpUrl: string
+  readonly mqttUrl: string
+}
+
+/**
+ * The composition root: builds each capability and wires one's output to the next one's
+ * input (gateway → ingest and models → dispatch). No capability knows another.
+ */
+export function createService(options: ServiceOptions): Service {
+  const { config, fleet } = options
+  const logger = options.logger ?? createLogger({ level: config.log.level })
+  const registry = options.registry ?? createMetricsRegistry()
+  const pipeline = createPipelineMetrics(registry)
+  const openedWorkOrders = new Set<string>()
+
+  const ingest = createIngest({ config, logger: logger.child({ module: 'ingest' }), metrics: registry })
+  const dispatch = createDispatch({ config, fleet, logger: logger.child({ module: 'dispatch' }), metrics: registry })
+
+  const routeSignal = (signal: Signal): void => {
+    options.onSignal?.(signal)
+    try {
+      const workOrder = dispatch.handleSignal(signal)
+      if (workOrder === null || openedWorkOrders.has(workOrder.id)) return
+      openedWorkOrders.add(workOrder.id)
+      options.onWorkOrderOpened?.(workOrder, signal)
+    } catch (err: unknown) {
+      // A dispatch failure must not stop telemetry; the signal is logged with its full evidence.
+      pipeline.signalFailures.inc()
+      logger.error({ err, assetId: signal.assetId, signal }, 'signal could not be dispatched')
+    }
+  }
+  const models = createModels({
+    config, fleet, logger: logger.child({ module: 'models' }), metrics: registry, onSignal: routeSignal,
+  })
+
+  // The PUBACK for a QoS 1 message waits on this promise: the readings are queued for the
+  // store before the device hears "accepted", then observed by the models.
+  const acceptReadings = async (readings: Reading[]): Promise<void> => {
+    await ingest.accept(readings)
+    for (const reading of readings) models.observe(reading)
+  }
+  const gateway = createGateway({
+    config,
+    fleet,
+    logger: logger.child({ module: 'gateway' }),
+    metrics: registry,
+    onReadings: acceptReadings,
+    onDeviceEvent: (event) => models.observeEvent(event),
+  })
+  const http = createHttpServer({
+    config, logger: logger.child({ module: 'http' }), registry,
+    readiness: async () => ({ ingest: await ingest.isReady(), dispatch: dispatch.isReady() }),
+    plugins: [dispatch.routes],
+  })
+
+  return buildLifecycle({ config, logger, registry, gateway, ingest, models, dispatch, http })
+}
+
+interface Parts {
+  config: Config
+  logger: Logger
+  registry: Registry
+  gateway: Gateway
+  ingest: Ingest
+  models: Models
+  dispatch: Dispatch
+  http: HttpServer
+}
+
+function buildLifecycle(parts: Parts): Service {
+  const { gateway, ingest, dispatch, http, logger } = parts
+  return {
+    ...parts,
+    get httpUrl() { return http.url },
+    get mqttUrl() { return gateway.url },
+    async start() {
+      // Stores first, so the broker never acknowledges a reading nobody can keep.
+      await ingest.start()
+      await dispatch.start()
+      await gateway.start()
+      await http.start()
+      logger.info({ mqttUrl: gateway.url, httpUrl: http.url, store: ingest.store.kind }, 'service started')
+    },
+    async stop() {
+      // Reverse order: stop taking input, then flush what was accepted.
+      await http.stop()
+      await gateway.stop()
+      await ingest.stop()
+      await dispatch.stop()
+      logger.info({}, 'service stopped')
+    },
+  }
+}

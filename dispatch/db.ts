@@ -1,0 +1,116 @@
+import Database from 'better-sqlite3'
+import { DispatchStoreError } from './errors.js'
+
+export type Db = Database.Database
+
+/** States in which a work order still needs someone; at most one per asset and failure mode. */
+export const OPEN_STATUSES = ['proposed', 'scheduled', 'dispatched', 'in_progress'] as const
+const OPEN_LIST = OPEN_STATUSES.map((s) => `'${s}'`).join(', ')
+
+/**
+ * Schema migrations, applied in order and counted in PRAGMA user_version. Append only: a
+ * shipped migration is never edited, because existing databases have already run it.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE work_orders (
+    id TEXT PRIMARY KEY,
+    asset_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    failure_mode TEXT NOT NULL,
+    playbook TEXT NOT NULL,
+    priority INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 3),
+    due_by INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN
+      ('proposed', 'scheduled', 'dispatched', 'in_progress', 'completed', 'cancelled')),
+    owner_id TEXT NOT NULL,
+    technician_id TEXT,
+    visit_start INTEGER,
+    visit_end INTEGER,
+    summary TEXT NOT NULL,
+    predicted_earliest INTEGER,
+    predicted_most_likely INTEGER,
+    created_at INTEGER NOT NULL,
+    outcome TEXT
+  );
+  -- The database itself refuses a second open work order for the same problem.
+  CREATE UNIQUE INDEX work_orders_one_open ON work_orders (asset_id, failure_mode)
+    WHERE status IN (${OPEN_LIST});
+  CREATE INDEX work_orders_by_status ON work_orders (status, created_at);
+  CREATE INDEX work_orders_by_customer ON work_orders (customer_id, created_at);
+  CREATE INDEX work_orders_by_technician ON work_orders (technician_id, status);
+
+  CREATE TABLE work_order_signals (
+    signal_id TEXT PRIMARY KEY,
+    work_order_id TEXT NOT NULL REFERENCES work_orders (id),
+    kind TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    detected_at INTEGER NOT NULL
+  );
+  CREATE INDEX work_order_signals_by_work_order ON work_order_signals (work_order_id);
+
+  CREATE TABLE work_order_history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    work_order_id TEXT NOT NULL REFERENCES work_orders (id),
+    at INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    reason TEXT NOT NULL
+  );
+  CREATE INDEX work_order_history_by_work_order ON work_order_history (work_order_id, seq);
+
+  CREATE TABLE notices (
+    id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    work_order_id TEXT NOT NULL REFERENCES work_orders (id),
+    channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+    template TEXT NOT NULL,
+    dedup_key TEXT NOT NULL UNIQUE,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    text_body TEXT NOT NULL,
+    html_body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER
+  );
+  CREATE INDEX notices_due ON notices (status, next_attempt_at);
+  CREATE INDEX notices_by_customer ON notices (customer_id, created_at);
+  `,
+]
+
+/** Opens (creating if needed) the dispatch database and brings its schema up to date. */
+export function openDatabase(file: string): Db {
+  let db: Db | undefined
+  try {
+    db = new Database(file)
+    // WAL lets readers (the API) run while a signal's transaction writes; FULL sync makes a
+    // commit survive power loss too, as "a committed work order survives a crash" requires.
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    migrate(db)
+    return db
+  } catch (err: unknown) {
+    db?.close()
+    throw new DispatchStoreError(`dispatch database ${file} could not be opened: ${String(err)}`, {
+      cause: err, details: { file },
+    })
+  }
+}
+
+function migrate(db: Db): void {
+  const current = Number(db.pragma('user_version', { simple: true }))
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version] ?? ''
+    db.transaction(() => {
+      db.exec(sql)
+      db.pragma(`user_version = ${version + 1}`)
+    }).immediate()
+  }
+}

@@ -1,0 +1,59 @@
+import type { RefusalReason } from './errors.js'
+
+/** A refused message (or one refused metric of it), kept for operators and devices to inspect. */
+export interface DeadLetter {
+  /** Wall-clock time of the refusal, epoch ms. */
+  at: number
+  deviceId: string
+  topic: string
+  reason: RefusalReason
+  /** The FW_ERR_GW_* code of the reason. */
+  code: string
+  detail: string
+  /** The payload as UTF-8 text, cut to PAYLOAD_PREVIEW_CHARS. */
+  payload: string
+}
+
+export const DEAD_LETTER_CAPACITY = 1000
+export const PAYLOAD_PREVIEW_CHARS = 512
+// A UTF-8 character is at most 4 bytes; decoding only this much keeps a huge payload cheap.
+const PREVIEW_BYTES = PAYLOAD_PREVIEW_CHARS * 4
+
+/** The start of a payload as text, without decoding the whole (possibly oversized) buffer. */
+export function payloadPreview(payload: Buffer): string {
+  return payload.subarray(0, PREVIEW_BYTES).toString('utf8').slice(0, PAYLOAD_PREVIEW_CHARS)
+}
+
+/** Fixed-size ring: memory stays bounded however many messages a broken device sends. */
+export class DeadLetterRing {
+  readonly #capacity: number
+  readonly #items: DeadLetter[] = []
+  #next = 0
+
+  constructor(capacity = DEAD_LETTER_CAPACITY) {
+    this.#capacity = capacity
+  }
+
+  push(letter: DeadLetter): void {
+    if (this.#items.length < this.#capacity) this.#items.push(letter)
+    else this.#items[this.#next] = letter
+    this.#next = (this.#next + 1) % this.#capacity
+  }
+
+  /** Newest first. */
+  list(limit = this.#capacity): DeadLetter[] {
+    const count = Math.min(Math.max(0, Math.floor(limit)), this.#items.length)
+    const out: DeadLetter[] = []
+    for (let i = 1; i <= count; i++) {
+      const index = (this.#next - i + this.#items.length) % this.#items.length
+      const letter = this.#items[index]
+      if (letter !== undefined) out.push(letter)
+    }
+    return out
+  }
+
+  clear(): void {
+    this.#items.length = 0
+    this.#next = 0
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod'
+import { decodeJson, describeIssues, parseTimestamp, type Refusal } from '../payload.js'
+
+export type DeviceStatus = 'online' | 'offline'
+
+export type DecodedStatus
+  = | { ok: true, status: DeviceStatus, time: number }
+  /** A zero-byte payload only clears the retained status [MQTT-3.3.1-10]; it says nothing. */
+    | { ok: true, status: null }
+    | { ok: false, refusal: Refusal }
+
+const statusSchema = z.object({
+  status: z.enum(['online', 'offline']),
+  ts: z.unknown().optional(),
+})
+
+/** Decodes a status payload: `{ "status": "online" | "offline", "ts"? }` or the plain word. */
+export function decodeStatus(payload: Buffer, arrivedAt: number): DecodedStatus {
+  if (payload.length === 0) return { ok: true, status: null }
+  const text = payload.toString('utf8').trim()
+  if (text === 'online' || text === 'offline') return { ok: true, status: text, time: arrivedAt }
+
+  const json = decodeJson(payload)
+  if (!json.ok) return json
+  const value = typeof json.value === 'string' ? { status: json.value } : json.value
+  const parsed = statusSchema.safeParse(value)
+  if (!parsed.success) {
+    return { ok: false, refusal: { reason: 'payload_invalid', detail: describeIssues(parsed.error) } }
+  }
+
+  const time = parseTimestamp(parsed.data.ts, arrivedAt)
+  if (time === null) {
+    return { ok: false, refusal: { reason: 'timestamp_invalid', detail: 'ts: expected epoch ms or ISO 8601 with zone' } }
+  }
+  return { ok: true, status: parsed.data.status, time }
+}

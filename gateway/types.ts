@@ -1,0 +1,44 @@
+import type { Clock, Config, DeviceEvent, Fleet, Logger, Reading, Registry } from '../core/index.js'
+import type { DeadLetter } from './dead-letters.js'
+
+export interface GatewayDeps {
+  /** Uses config.mqtt.{host,port,maxMessageBytes}. */
+  config: Config
+  fleet: Fleet
+  logger: Logger
+  metrics: Registry
+  /**
+   * Called once per accepted telemetry message with its Readings. The QoS 1 PUBACK is sent
+   * only after this promise resolves (so an acknowledged reading has been handed on); if it
+   * rejects, the message is not acknowledged and the device's connection is closed, so the
+   * device sends it again after reconnecting.
+   */
+  onReadings: (readings: Reading[]) => Promise<void>
+  /** Connection status and device-reported faults. */
+  onDeviceEvent: (event: DeviceEvent) => void
+  /** Arrival time for messages without `ts` and dead-letter times; defaults to the system clock. */
+  clock?: Clock
+}
+
+export interface GatewayStats {
+  connectedDevices: number
+  /** Messages (telemetry, status, events) of which at least something was accepted. */
+  messagesAccepted: number
+  readingsAccepted: number
+  /** Refusals: whole messages, single metrics and subscriptions (one per dead letter). */
+  rejected: number
+}
+
+export interface Gateway {
+  /** Listens on TCP config.mqtt.host:config.mqtt.port (0 = free port). */
+  start(): Promise<void>
+  /** Closes clients, server and aedes. */
+  stop(): Promise<void>
+  /** Actual port after start(). */
+  readonly port: number
+  /** e.g. mqtt://127.0.0.1:1883 */
+  readonly url: string
+  /** Newest first. */
+  deadLetters(limit?: number): DeadLetter[]
+  stats(): GatewayStats
+}

@@ -1,0 +1,28 @@
+/**
+ * The telemetry pipeline: batches Readings into InfluxDB (or the embedded SQLite store) and
+ * answers range queries.
+ */
+
+/** Range, count and store contracts shared by both telemetry stores. */
+export type { Aggregate, RangeQuery, SeriesPoint, CountQuery, TelemetryStore } from './types.js'
+/** The ingest lifecycle object and what it needs. */
+export type { IngestDeps, Ingest } from './ingest.js'
+/** Builds the ingest pipeline; picks the store from config when deps.store is absent. */
+export { createIngest } from './ingest.js'
+/** Path of the embedded store's SQLite file under config.data.dir. */
+export { embeddedStoreFile } from './ingest.js'
+/** The telemetry store on an InfluxDB 1.x/2.x/3.x server through its v1 HTTP API. */
+export { createInfluxStore } from './influx-store.js'
+/** Connection settings for createInfluxStore (config.influx fits). */
+export type { InfluxStoreOptions } from './influx-store.js'
+/** The serverless telemetry store: one SQLite file. */
+export { createEmbeddedStore } from './embedded-store.js'
+/** Every FW_ERR_ING_* code, for the catalogue test and docs. */
+export { INGEST_ERROR_CODES } from './errors.js'
+/** Ingest error classes; callers branch on `err.code`, not on the class. */
+export {
+  WriteFailedError, WriteRejectedError, StoreUnavailableError, QueryFailedError, QueryInvalidError,
+  ReadingInvalidError, NotRunningError,
+} from './errors.js'
+/** Error code union and the details a failed write carries. */
+export type { IngestErrorCode, WriteFailureReason, WriteFailureDetails } from './errors.js'

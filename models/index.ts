@@ -1,0 +1,55 @@
+/**
+ * Online anomaly detection and failure prediction. Readings in, Signals out; imports only core.
+ * See docs in each file for the statistics and their sources.
+ */
+
+/** Builds the models capability from config, fleet, logger, metrics registry and a Signal sink. */
+export { createModels } from './models.js'
+/** Dependencies of createModels and the capability it returns. */
+export type { Models, ModelsDeps } from './models.js'
+/** Builds all detectors of one stream (asset + metric), for use or evaluation on its own. */
+export { createStreamDetector } from './stream-detector.js'
+/** Options, per-reading outcome and interface of a stream detector. */
+export type {
+  StreamDetector, StreamDetectorOptions, StreamObservation, IgnoredReason, ModelSettings,
+} from './stream-detector.js'
+/** What a stream's detectors know about it, and how it is derived from a metric profile. */
+export { streamContext, UNPROFILED_FAILURE_MODE } from './stream-context.js'
+/** A stream's metric, unit, failure mode, limit and physical range. */
+export type { StreamContext } from './stream-context.js'
+/** Online robust level and spread (streaming median and MAD) with warm-up. */
+export { RobustBaseline } from './robust-baseline.js'
+/** Snapshot of a robust baseline. */
+export type { BaselineState } from './robust-baseline.js'
+/** Robust z-score anomaly detector with episodes and hysteresis, and its name and version. */
+export { AnomalyDetector, ANOMALY_DETECTOR } from './anomaly-detector.js'
+/** Settings and per-reading outcome of the anomaly detector. */
+export type { AnomalySettings, AnomalyStep } from './anomaly-detector.js'
+/** Degradation trend detector with failure prediction, and its name and version. */
+export { DegradationDetector, DEGRADATION_DETECTOR } from './degradation-detector.js'
+/** Settings of the degradation detector. */
+export type { DegradationSettings } from './degradation-detector.js'
+/** Bank of exponentially weighted trend curves, its growth rates and weight half-life. */
+export { TrendBank, GROWTH_RATES_PER_HOUR, TREND_HALF_LIFE_HOURS } from './trend-bank.js'
+/** All candidate fits of a trend bank at one reading. */
+export type { BankFit } from './trend-bank.js'
+/** One exponentially weighted trend curve with daily harmonics. */
+export { EwTrendModel } from './trend-model.js'
+/** A trend curve's fit at the latest reading. */
+export type { TrendFit } from './trend-model.js'
+/** Credibility and projected crossing of a trend, and the crossing-time formula. */
+export { assessTrend, hoursToLimit, MIN_T_STAT, MIN_SIGNAL_TO_NOISE } from './trend-assessment.js'
+/** What a trend says about reaching the limit. */
+export type { TrendAssessment } from './trend-assessment.js'
+/** Physical-range (sensor fault) check, its detector name and failure mode. */
+export { PhysicalRangeCheck, PHYSICAL_RANGE_DETECTOR, SENSOR_FAULT_MODE } from './physical-range.js'
+/** Signal for a device-reported fault event, its detector name and failure mode. */
+export { deviceFaultSignal, DEVICE_FAULT_DETECTOR, DEVICE_FAULT_MODE } from './device-fault.js'
+/** Deterministic Signal ids and Signal assembly from a detector's finding. */
+export { signalId, toSignal } from './finding.js'
+/** A detector's conclusion before it becomes a Signal. */
+export type { Finding } from './finding.js'
+/** The models module's coded error and its catalogue of codes. */
+export { ModelsError, MODELS_ERROR_CODES } from './errors.js'
+/** One of the models module's error codes. */
+export type { ModelsErrorCode } from './errors.js'

@@ -1,0 +1,36 @@
+/**
+ * A week of trend levels, one every 6 hours, in a fixed ring (constant memory): where the
+ * metric stood before it started to move, for the "rose from X to Y over N days" evidence.
+ */
+const EVERY_HOURS = 6
+const SLOTS = 28
+const HOUR_MS = 3_600_000
+
+export class LevelHistory {
+  readonly #times = new Float64Array(SLOTS)
+  readonly #values = new Float64Array(SLOTS)
+  #count = 0
+  #next = 0
+  #lastTime = -Infinity
+
+  /** Records the level if the last record is at least 6 data hours old. */
+  record(time: number, value: number): void {
+    if (time - this.#lastTime < EVERY_HOURS * HOUR_MS || !Number.isFinite(value)) return
+    this.#times[this.#next] = time
+    this.#values[this.#next] = value
+    this.#next = (this.#next + 1) % SLOTS
+    this.#count = Math.min(this.#count + 1, SLOTS)
+    this.#lastTime = time
+  }
+
+  /** The recorded level furthest from the limit side (`sign` 1: the lowest); null if none. */
+  furthestFromLimit(sign: 1 | -1): { time: number, value: number } | null {
+    let found: { time: number, value: number } | null = null
+    for (let i = 0; i < this.#count; i++) {
+      const value = this.#values[i] ?? 0
+      if (found !== null && sign * value >= sign * found.value) continue
+      found = { time: this.#times[i] ?? 0, value }
+    }
+    return found
+  }
+}
