@@ -27,6 +27,8 @@ export interface ReplayWorkOrder {
   priority: number
   status: string
   signalKinds: string[]
+  /** Signals that opened or later attached to this work order. */
+  signalCount: number
   visit: { start: string, end: string } | null
   summary: string
 }
@@ -41,6 +43,8 @@ export interface InProcessReplayReport {
   readingsStored: number
   signals: number
   signalsByKind: Record<string, number>
+  /** Every Signal, in the data's clock, so it can be compared with labelled windows. */
+  signalTimeline: Array<{ detectedAt: string, kind: string, severity: string, failureMode: string }>
   workOrders: ReplayWorkOrder[]
   noticesSent: number
   firstTime: string | null
@@ -113,6 +117,9 @@ function buildReport(parts: ReportParts): InProcessReplayReport {
     readingsStored: parts.readingsStored,
     signals: signals.length,
     signalsByKind,
+    signalTimeline: signals.map((s) => ({
+      detectedAt: new Date(s.detectedAt).toISOString(), kind: s.kind, severity: s.severity, failureMode: s.failureMode,
+    })),
     workOrders: items.sort((a, b) => a.createdAt - b.createdAt).map((wo) => ({
       id: wo.id,
       createdAt: new Date(wo.createdAt).toISOString(),
@@ -121,6 +128,7 @@ function buildReport(parts: ReportParts): InProcessReplayReport {
       priority: wo.priority,
       status: wo.status,
       signalKinds: [...new Set(wo.signalIds.map((id) => kindsById.get(id) ?? 'unknown'))],
+      signalCount: wo.signalIds.length,
       visit: wo.visit === null
         ? null
         : { start: new Date(wo.visit.start).toISOString(), end: new Date(wo.visit.end).toISOString() },

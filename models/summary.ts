@@ -5,6 +5,7 @@
 import type { StreamContext } from './stream-context.js'
 
 const HOUR_MS = 3_600_000
+const MIN_QUOTED_SPAN_MS = 12 * HOUR_MS
 /** Words in metric ids that read better spelled out or capitalised. */
 const WORDS: Readonly<Record<string, string>> = {
   rms: 'RMS', temp: 'temperature', avg: 'average', rpm: 'RPM',
@@ -65,12 +66,20 @@ export function degradationSentence(ctx: StreamContext, trend: {
   earliest: number
   mostLikely: number
 }): string {
-  const isRising = trend.to.value >= trend.from.value
   const { from, to } = trend
+  const isTowardsLimit = Math.sign(trend.limit - to.value) === Math.sign(to.value - from.value)
+  const forecast = `the failure limit of ${formatValue(trend.limit, ctx.unit)} `
+    + `around ${formatTime(trend.mostLikely)} (possibly as early as ${formatTime(trend.earliest)}).`
+  // "Rose from X to Y over 10 minutes" would describe noise, not the trend: only quote the
+  // movement when the recorded history spans half a day and moved towards the limit.
+  if (to.time - from.time < MIN_QUOTED_SPAN_MS || !isTowardsLimit) {
+    return `${metricLabel(ctx.metric)} is at ${formatValue(to.value, ctx.unit)} and its trend is on course to reach `
+      + forecast
+  }
+  const isRising = to.value >= from.value
   return `${metricLabel(ctx.metric)} ${isRising ? 'rose' : 'fell'} from ${formatNumber(from.value)} `
     + `to ${formatValue(to.value, ctx.unit)} over ${formatDuration(to.time - from.time)} `
-    + `and is on course to reach the failure limit of ${formatValue(trend.limit, ctx.unit)} `
-    + `around ${formatTime(trend.mostLikely)} (possibly as early as ${formatTime(trend.earliest)}).`
+    + `and is on course to reach ${forecast}`
 }
 
 /** The sentence for a stream already past its failure limit. */
