@@ -1,5 +1,5 @@
 import type { Config, Signal, Technician, VisitWindow } from '../core/index.js'
-import { addDays, fromLocal, toLocal } from './time-zone.js'
+import { addDays, fromLocal, toLocal } from '../core/index.js'
 
 const HOUR_MS = 3_600_000
 // Visits start on the quarter hour after the shift start: planners and customers read

@@ -1,7 +1,8 @@
+import { zoneOffsetMs } from '../core/index.js'
+
 const HOUR_MS = 3_600_000
 const MAX_CACHED_OFFSETS = 10_000
 
-const formatters = new Map<string, Intl.DateTimeFormat>()
 const offsets = new Map<string, number>()
 
 /**
@@ -22,33 +23,4 @@ export function localHourOfDay(timeMs: number, timeZone: string): number {
   const localMs = timeMs + offsetMs
   const dayMs = 24 * HOUR_MS
   return (((localMs % dayMs) + dayMs) % dayMs) / HOUR_MS
-}
-
-function zoneOffsetMs(timeMs: number, timeZone: string): number {
-  const parts = formatterFor(timeZone).formatToParts(new Date(timeMs))
-  const field = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((part) => part.type === type)?.value ?? 0)
-
-  const localAsUtc = Date.UTC(
-    field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'),
-  )
-  return localAsUtc - timeMs
-}
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone)
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-    formatters.set(timeZone, formatter)
-  }
-  return formatter
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, fromLocal, toLocal, zoneOffsetMs } from '../../dispatch/time-zone.js'
+import { addDays, fromLocal, toLocal, zoneOffsetMs } from '../../core/time-zone.js'
 
 const HOUR_MS = 3_600_000
 
