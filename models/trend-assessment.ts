@@ -9,7 +9,7 @@ import type { TrendFit } from './trend-model.js'
  */
 export const MIN_T_STAT = 4
 /**
- * ...and if the rise over one memory time constant is at least twice the residual standard
+ * ...and if the rise over one memory time constant is at least 1.5 times the residual standard
  * deviation: a change an engineer would see on a plot, not merely a significant one.
  */
 export const MIN_SIGNAL_TO_NOISE = 1.5
