@@ -1,4 +1,4 @@
-import type { Asset, Customer, Planner, Site, Technician, VisitWindow } from '../core/index.js'
+import type { Asset, Customer, Planner, SignalKind, Site, Technician, VisitWindow } from '../core/index.js'
 import type { OutgoingMail } from './notice-store.js'
 
 /** Everything the customer email talks about, already looked up in the fleet. */
@@ -14,6 +14,8 @@ export interface EmailContext {
   action: string
   /** The signal's evidence summary: what was found, in plain words. */
   finding: string
+  /** What kind of finding opened the case; it decides how the email introduces it. */
+  kind: SignalKind
 }
 
 export const SCHEDULED_TEMPLATE = 'work-order-scheduled'
@@ -38,8 +40,7 @@ export function renderWorkOrderEmail(context: EmailContext): { template: string,
     ['Your contact for this case', `${planner.name} <${planner.email}>`],
     ['Reference', `work order ${context.workOrderId}`],
   ]
-  const intro = `Our monitoring found an early sign of trouble on ${equipment}, `
-    + 'before it turned into a breakdown.'
+  const intro = introFor(context.kind, equipment)
   const outro = isScheduled
     ? `Nothing is needed from you. To move the visit, contact ${planner.name}.`
     : `${planner.name} will confirm the visit time with you shortly.`
@@ -53,6 +54,16 @@ export function renderWorkOrderEmail(context: EmailContext): { template: string,
       text: renderText(greeting, intro, facts, outro),
       html: renderHtml(greeting, intro, facts, outro),
     },
+  }
+}
+
+/** The opening sentence: only predictions are "early signs"; other findings say what they are. */
+function introFor(kind: SignalKind, equipment: string): string {
+  switch (kind) {
+    case 'device_fault': return `${equipment} reported a fault, and we are sending someone to look at it.`
+    case 'sensor_fault': return `A sensor on ${equipment} is giving readings it cannot physically measure.`
+    case 'silent_device': return `${equipment} has stopped reporting to our monitoring.`
+    default: return `Our monitoring found an early sign of trouble on ${equipment}, before it turned into a breakdown.`
   }
 }
 

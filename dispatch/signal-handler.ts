@@ -180,6 +180,7 @@ function enqueueNotice(
     dueBy: order.dueBy,
     action: input.playbook.action,
     finding: input.signal.evidence.summary,
+    kind: input.signal.kind,
   })
   // One notice per event and customer: the key names the work order and the event, never a reading.
   const event = order.status === 'scheduled' ? 'scheduled' : 'proposed'

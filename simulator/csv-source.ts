@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { parse } from 'csv-parse'
@@ -17,7 +18,7 @@ export async function checkCsvFile(file: string): Promise<void> {
   } catch (err: unknown) {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') {
-      throw new SimulatorError('FW_ERR_SIM_CSV_NOT_FOUND', `file: ${file} does not exist`, { cause: err, details: { file } })
+      throw new SimulatorError('FW_ERR_SIM_CSV_NOT_FOUND', `CSV file ${resolve(file)} does not exist`, { cause: err, details: { file } })
     }
     throw unreadable(file, err)
   }

@@ -1,4 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs'
+import pretty from 'pino-pretty'
 import { join, resolve } from 'node:path'
 import { createLogger, loadConfig, loadFleet, type Signal, type WorkOrder, type Fleet } from '../../core/index.js'
 import { createProgressBar, runFleetSimulation } from '../../simulator/index.js'
@@ -33,7 +34,8 @@ try {
   if (!values['keep-data']) rmSync(config.data.dir, { recursive: true, force: true })
   const fleet = loadFleet(config.fleet.file)
   const credentials = JSON.parse(readFileSync(values.credentials, 'utf8')) as Record<string, string>
-  const logger = createLogger({ level: config.log.level, destination: process.stderr })
+  // Humans read the demo: warnings (such as an escalation) print as readable lines on stderr.
+  const logger = createLogger({ level: config.log.level, destination: pretty({ destination: 2 }) })
   const service = createService({
     config, fleet, logger, onWorkOrderOpened: (wo, signal) => announce(fleet, wo, signal, service.httpUrl),
   })
@@ -59,7 +61,7 @@ Simulating ${fleet.data.devices.length} devices, one simulated day every 5 secon
     groundTruthFile: join(config.data.dir, 'ground-truth.json'), progress: createProgressBar(), signal: abort.signal,
   })
   const { total } = service.dispatch.listWorkOrders({ limit: 1 })
-  print(`\nSimulation finished: ${summary.readingsPublished} readings published, ${total} work orders.
+  print(`\nSimulation finished: ${summary.messagesPublished} messages (${summary.readingsPublished} readings) published, ${total} work orders.
 The service keeps running so you can browse ${service.httpUrl}/api/work-orders. Ctrl-C stops it.`)
 } catch (err: unknown) {
   exitWithError(err)

@@ -23,9 +23,13 @@ const { values } = parseFlags({
   'help': { type: 'boolean', default: false },
 }, USAGE)
 
-if (values.help || values.file === undefined) {
-  process.stderr.write(`${USAGE}\n`)
-  process.exit(values.help ? 0 : 2)
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`)
+  process.exit(0)
+}
+if (values.file === undefined) {
+  process.stderr.write(`--file is required\n\n${USAGE}\n`)
+  process.exit(2)
 }
 
 const file = values.file

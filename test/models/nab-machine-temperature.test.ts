@@ -3,13 +3,14 @@ import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { createLogger, createMetricsRegistry, loadConfig, loadFleet, type Signal } from '../../core/index.js'
 import { createModels } from '../../models/index.js'
+import { datasetFile } from '../helpers/datasets.js'
 
 /**
  * NAB realKnownCause/machine_temperature_system_failure: temperature of an internal
  * component of a large industrial machine, with four labelled anomaly windows; the last one
  * ends in a catastrophic failure. Read from the shared dataset at run time, never copied.
  */
-const FILE = '/work/shared/datasets/nab/data/realKnownCause/machine_temperature_system_failure.csv'
+const FILE = datasetFile('nab/data/realKnownCause/machine_temperature_system_failure.csv')
 const WINDOWS = [
   ['2013-12-10 06:25', '2013-12-12 05:35'],
   ['2013-12-15 17:50', '2013-12-17 17:00'],
