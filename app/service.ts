@@ -1,6 +1,6 @@
 import {
   createLogger, createMetricsRegistry,
-  type Config, type Fleet, type Logger, type Registry, type Signal, type WorkOrder, type Reading,
+  type Config, type DeviceEvent, type Fleet, type Logger, type Registry, type Signal, type WorkOrder, type Reading,
 } from '../core/index.js'
 import { createGateway, type Gateway } from '../gateway/index.js'
 import { createIngest, type Ingest } from '../ingest/index.js'
@@ -8,6 +8,7 @@ import { createModels, type Models } from '../models/index.js'
 import { createDispatch, type Dispatch } from '../dispatch/index.js'
 import { createHttpServer, type HttpServer } from './http.js'
 import { createPipelineMetrics } from './pipeline-metrics.js'
+import { silentDeviceSignal } from './silent-device.js'
 
 export interface ServiceOptions {
   config: Config
@@ -16,7 +17,7 @@ export interface ServiceOptions {
   registry?: Registry
   /** Called once for every work order the service opens (not when evidence attaches to one). */
   onWorkOrderOpened?: (workOrder: WorkOrder, signal: Signal) => void
-  /** Called for every Signal the models raise, before dispatch sees it. */
+  /** Called for every Signal (the models', and silent-device Signals), before dispatch sees it. */
   onSignal?: (signal: Signal) => void
 }
 
@@ -70,7 +71,17 @@ export function createService(options: ServiceOptions): Service {
   // store before the device hears "accepted", then observed by the models.
   const acceptReadings = async (readings: Reading[]): Promise<void> => {
     await ingest.accept(readings)
-    for (const reading of readings) models.observe(reading)
+    for (const reading of readings) {
+      models.observe(reading)
+      // Advances dispatch's data clock and watches repaired assets (telemetry-verified closure).
+      dispatch.observeReading(reading)
+    }
+  }
+  // A silent device becomes a Signal here (app/silent-device.ts); every other event is the models'.
+  const routeDeviceEvent = (event: DeviceEvent): void => {
+    const silent = silentDeviceSignal(event)
+    if (silent === null) models.observeEvent(event)
+    else routeSignal(silent)
   }
   const gateway = createGateway({
     config,
@@ -78,12 +89,12 @@ export function createService(options: ServiceOptions): Service {
     logger: logger.child({ module: 'gateway' }),
     metrics: registry,
     onReadings: acceptReadings,
-    onDeviceEvent: (event) => models.observeEvent(event),
+    onDeviceEvent: routeDeviceEvent,
   })
   const http = createHttpServer({
     config, logger: logger.child({ module: 'http' }), registry,
     readiness: async () => ({ ingest: await ingest.isReady(), dispatch: dispatch.isReady() }),
-    plugins: [dispatch.routes],
+    plugins: [dispatch.routes, gateway.routes],
   })
 
   return buildLifecycle({ config, logger, registry, gateway, ingest, models, dispatch, http })

@@ -21,6 +21,39 @@ const DEFAULTS = {
     port: 1883,
     /** Messages above this size are refused before parsing. */
     maxMessageBytes: 262_144,
+    /** A telemetry array (batch) with more entries is refused as a whole. */
+    maxEntriesPerBatch: 1000,
+    /** A telemetry message with a reading set of more metrics is refused as a whole. */
+    maxMetricsPerEntry: 256,
+    /** Readings stamped further ahead of their arrival are refused (366 days). */
+    maxFutureMs: 31_622_400_000,
+    /** Readings stamped further behind their arrival are refused; 0 = no limit (backfills, replays). */
+    maxPastMs: 0,
+    /** Per device: sustained messages per second; a faster device is slowed down, not cut off. */
+    maxMessagesPerSecond: 1000,
+    /** Per device: messages it may send at full speed before the sustained rate applies. */
+    messageBurst: 30_000,
+    /** At most one log line per device and refusal reason per interval; the rest are counted. */
+    refusalLogIntervalMs: 60_000,
+    /** A device is silent after this many of its expected intervals without telemetry... */
+    silenceFactor: 3,
+    /** ...and never sooner than this. */
+    silenceMinMs: 60_000,
+    silenceCheckIntervalMs: 5_000,
+    /** PEM files; both set: a TLS listener on tlsPort (0 picks a free port). */
+    tlsCertFile: '',
+    tlsKeyFile: '',
+    tlsPort: 8883,
+    /** MQTT over WebSocket; -1: no WebSocket listener, 0 picks a free port. */
+    wsPort: -1,
+    /** Set: consume from this external broker as a client instead of running the embedded one. */
+    brokerUrl: '',
+    brokerUsername: '',
+    brokerPassword: '',
+    /** Stable per instance, so the broker keeps its session (queued messages) across restarts. */
+    brokerClientId: '',
+    /** Instances with the same group split the devices' messages ($share/<group>/...); empty: no sharing. */
+    sharedGroup: 'forewarn',
   },
   http: {
     host: '127.0.0.1',
@@ -39,6 +72,20 @@ const DEFAULTS = {
     password: '',
     batchSize: 5000,
     flushIntervalMs: 1000,
+    /** A write body stays below this (InfluxDB 3.x refuses 10 MiB by default, 1.x 25 MB). */
+    maxBatchBytes: 4_194_304,
+    /** Batches written at the same time; more hides round trips, order is kept by the cursor. */
+    maxWritesInFlight: 2,
+  },
+  spool: {
+    /** Accepted readings are made durable here before their PUBACK; empty: <data.dir>/spool. */
+    dir: '',
+    /** Unstored spool bytes on disk at most; beyond it devices are slowed (PUBACKs withheld). */
+    maxBytes: 1_073_741_824,
+    /** Spooled readings also kept in memory for the writer; beyond it they are read back from disk. */
+    maxMemoryBytes: 67_108_864,
+    /** How long a graceful stop keeps writing before it leaves the rest in the spool. */
+    stopTimeoutMs: 10_000,
   },
   fleet: {
     /** JSON file with customers, sites, assets, devices, technicians and equipment types. */
@@ -67,6 +114,21 @@ const DEFAULTS = {
     visitDurationHours: 2,
     /** How often the notice outbox is drained. */
     outboxIntervalMs: 500,
+    /** Playbooks: which signal triggers which action, deadline, owner and escalation chain. */
+    playbooksFile: 'fleet/playbooks.json',
+    /** How often escalation deadlines are checked (wall clock; deadlines are in the data clock). */
+    escalationIntervalMs: 60_000,
+    /** Technicians whose earliest slots lie this close to the earliest one compete on load. */
+    balanceWindowHours: 2,
+    /** After a "fault confirmed" completion, the asset's readings are watched this long. */
+    closureWatchHours: 72,
+    /** Consecutive readings still as bad as the evidence that reopen the work order. */
+    closureAnomalyReadings: 5,
+    /** Customer emails wait this long (timer drains only) so a burst can become one digest. */
+    digestWindowMs: 30_000,
+    /** Pending emails about this many work orders of one customer go out as one digest. */
+    digestThreshold: 3,
+    webhookTimeoutMs: 10_000,
   },
 } as const
 
@@ -77,7 +139,30 @@ const positive = z.coerce.number().positive()
 export const configSchema = z.object({
   data: z.object({ dir: z.string().min(1) }),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
-  mqtt: z.object({ host: z.string().min(1), port, maxMessageBytes: positiveInt }),
+  mqtt: z.object({
+    host: z.string().min(1),
+    port,
+    maxMessageBytes: positiveInt,
+    maxEntriesPerBatch: positiveInt,
+    maxMetricsPerEntry: positiveInt,
+    maxFutureMs: z.coerce.number().int().min(0),
+    maxPastMs: z.coerce.number().int().min(0),
+    maxMessagesPerSecond: positive,
+    messageBurst: positiveInt,
+    refusalLogIntervalMs: z.coerce.number().int().min(0),
+    silenceFactor: z.coerce.number().min(1),
+    silenceMinMs: positiveInt,
+    silenceCheckIntervalMs: positiveInt,
+    tlsCertFile: z.string(),
+    tlsKeyFile: z.string(),
+    tlsPort: port,
+    wsPort: z.coerce.number().int().min(-1).max(65_535),
+    brokerUrl: z.union([z.literal(''), z.url({ protocol: /^(mqtts?|wss?|tcp|ssl)$/ })]),
+    brokerUsername: z.string(),
+    brokerPassword: z.string(),
+    brokerClientId: z.string(),
+    sharedGroup: z.string().regex(/^[^/+#]*$/, 'a shared-subscription group name has no / + or #'),
+  }),
   http: z.object({ host: z.string().min(1), port }),
   influx: z.object({
     url: z.union([z.literal(''), z.url()]),
@@ -88,6 +173,14 @@ export const configSchema = z.object({
     password: z.string(),
     batchSize: positiveInt,
     flushIntervalMs: positiveInt,
+    maxBatchBytes: positiveInt,
+    maxWritesInFlight: positiveInt,
+  }),
+  spool: z.object({
+    dir: z.string(),
+    maxBytes: positiveInt,
+    maxMemoryBytes: positiveInt,
+    stopTimeoutMs: positiveInt,
   }),
   fleet: z.object({ file: z.string().min(1) }),
   smtp: z.object({ url: z.string(), from: z.string().min(1) }),
@@ -102,6 +195,14 @@ export const configSchema = z.object({
     defaultDeadlineHours: positive,
     visitDurationHours: positive,
     outboxIntervalMs: positiveInt,
+    playbooksFile: z.string().min(1),
+    escalationIntervalMs: positiveInt,
+    balanceWindowHours: z.coerce.number().min(0),
+    closureWatchHours: positive,
+    closureAnomalyReadings: positiveInt,
+    digestWindowMs: z.coerce.number().int().min(0),
+    digestThreshold: z.coerce.number().int().min(2),
+    webhookTimeoutMs: positiveInt,
   }),
 })
 

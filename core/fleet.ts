@@ -29,14 +29,24 @@ const equipmentTypeSchema = z.object({
   /** Skill a technician needs to repair this equipment. */
   skill: z.string().min(1),
   metrics: z.record(z.string(), metricProfileSchema),
+  /** How often its devices send telemetry; longer silence is a silent-device Signal (gateway). */
+  reportIntervalSeconds: z.number().positive().optional(),
 })
 
 const fleetSchema = z.object({
   customers: z.array(z.object({
     id, name: z.string().min(1), email: z.email(), timeZone,
+    /** Signed notices (HMAC-SHA256 with `secret`) are POSTed here as well as emailed. */
+    webhook: z.object({ url: z.url(), secret: z.string().min(16) }).optional(),
+    /** Emails wait until `end` when they fall in this window of the customer's own clock. */
+    quietHours: z.object({ start: timeOfDay, end: timeOfDay }).optional(),
   })),
   sites: z.array(z.object({ id, customerId: id, name: z.string().min(1), timeZone })),
-  planners: z.array(z.object({ id, name: z.string().min(1), email: z.email() })),
+  planners: z.array(z.object({
+    id, name: z.string().min(1), email: z.email(),
+    /** Roles a playbook's owner role or escalation chain can name (e.g. "duty-manager"). */
+    roles: z.array(z.string().min(1)).optional(),
+  })),
   technicians: z.array(z.object({
     id,
     name: z.string().min(1),
@@ -57,6 +67,8 @@ const fleetSchema = z.object({
     assetId: id,
     /** scrypt hash made by core/secrets.ts hashSecret; the secret itself is never stored. */
     secretHash: z.string().startsWith('scrypt$'),
+    /** Overrides the equipment type's reportIntervalSeconds for this device. */
+    reportIntervalSeconds: z.number().positive().optional(),
   })),
 })
 

@@ -22,14 +22,22 @@ export interface Reading {
   tags: AssetTags
 }
 
-/** A non-numeric device state: connection status or a device-reported fault code. */
+/**
+ * A non-numeric device state: connection status, a device-reported fault code, or silence.
+ * `silent`: no telemetry for longer than the device's expected interval (gateway liveness);
+ * `resumed`: telemetry again after a `silent`. Both carry `lastSeenAt` and `expectedIntervalMs`.
+ */
 export interface DeviceEvent {
   deviceId: string
   assetId: string
-  kind: 'online' | 'offline' | 'fault'
+  kind: 'online' | 'offline' | 'fault' | 'silent' | 'resumed'
   time: number
   code?: string
   detail?: string
+  /** silent, resumed: wall-clock arrival time (epoch ms) of the last telemetry before the silence. */
+  lastSeenAt?: number
+  /** silent, resumed: the interval the device was expected to report within (ms). */
+  expectedIntervalMs?: number
   tags: AssetTags
 }
 

@@ -81,6 +81,63 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX notices_due ON notices (status, next_attempt_at);
   CREATE INDEX notices_by_customer ON notices (customer_id, created_at);
   `,
+  `
+  -- Issue 6: lifecycle, owners, escalation, closure verification, webhooks and digests.
+  ALTER TABLE work_orders ADD COLUMN visit_sequence INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE work_orders ADD COLUMN escalation_level INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE work_orders ADD COLUMN status_since INTEGER;
+  ALTER TABLE work_orders ADD COLUMN outcome_part TEXT;
+  ALTER TABLE work_orders ADD COLUMN outcome_note TEXT;
+  ALTER TABLE work_orders ADD COLUMN completed_at INTEGER;
+  UPDATE work_orders SET status_since = created_at;
+  CREATE INDEX work_orders_open_by_asset ON work_orders (asset_id, status);
+
+  ALTER TABLE work_order_signals ADD COLUMN evidence TEXT;
+
+  ALTER TABLE notices ADD COLUMN audience TEXT NOT NULL DEFAULT 'customer'
+    CHECK (audience IN ('customer', 'staff'));
+  ALTER TABLE notices ADD COLUMN ics TEXT;
+  ALTER TABLE notices ADD COLUMN ics_method TEXT;
+  ALTER TABLE notices ADD COLUMN digest_id TEXT;
+  ALTER TABLE notices ADD COLUMN hold_until INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE notices ADD COLUMN section_text TEXT;
+  ALTER TABLE notices ADD COLUMN section_html TEXT;
+  CREATE INDEX notices_by_digest ON notices (digest_id);
+
+  CREATE TABLE technician_absences (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    technician_id TEXT NOT NULL,
+    start_at INTEGER NOT NULL,
+    end_at INTEGER NOT NULL CHECK (end_at > start_at),
+    reason TEXT NOT NULL,
+    by TEXT NOT NULL,
+    recorded_at INTEGER NOT NULL
+  );
+  CREATE INDEX technician_absences_by_technician ON technician_absences (technician_id, end_at);
+
+  -- One row per deadline that fired, so a deadline acts once across restarts and instances.
+  CREATE TABLE escalations (
+    work_order_id TEXT NOT NULL REFERENCES work_orders (id),
+    deadline TEXT NOT NULL,
+    fired_at INTEGER NOT NULL,
+    PRIMARY KEY (work_order_id, deadline)
+  );
+
+  CREATE TABLE closure_watches (
+    work_order_id TEXT PRIMARY KEY REFERENCES work_orders (id),
+    asset_id TEXT NOT NULL,
+    failure_mode TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    until INTEGER NOT NULL,
+    limits TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('watching', 'verified', 'reopened', 'unverified')),
+    decided_at INTEGER,
+    normal_readings INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX closure_watches_by_state ON closure_watches (state, asset_id);
+
+  CREATE TABLE dispatch_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+  `,
 ]
 
 /** Opens (creating if needed) the dispatch database and brings its schema up to date. */
@@ -88,12 +145,13 @@ export function openDatabase(file: string): Db {
   let db: Db | undefined
   try {
     db = new Database(file)
+    // First, so that another process opening the same file makes us wait instead of fail.
+    db.pragma('busy_timeout = 5000')
     // WAL lets readers (the API) run while a signal's transaction writes; FULL sync makes a
     // commit survive power loss too, as "a committed work order survives a crash" requires.
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 5000')
     migrate(db)
     return db
   } catch (err: unknown) {
@@ -104,13 +162,20 @@ export function openDatabase(file: string): Db {
   }
 }
 
+/**
+ * Applies one migration per immediate transaction, reading the version inside it: two
+ * processes starting on one new file take turns, and the second finds the work done.
+ */
 function migrate(db: Db): void {
-  const current = Number(db.pragma('user_version', { simple: true }))
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    const sql = MIGRATIONS[version] ?? ''
-    db.transaction(() => {
-      db.exec(sql)
-      db.pragma(`user_version = ${version + 1}`)
-    }).immediate()
+  const step = db.transaction((): boolean => {
+    const version = Number(db.pragma('user_version', { simple: true }))
+    const sql = MIGRATIONS[version]
+    if (sql === undefined) return false
+    db.exec(sql)
+    db.pragma(`user_version = ${version + 1}`)
+    return true
+  })
+  while (step.immediate()) {
+    // Each pass applied one migration; the loop ends once the schema is current.
   }
 }

@@ -1,29 +1,24 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import type { FastifyPluginAsync } from 'fastify'
 import {
-  systemClock, type Clock, type Notice, type Signal, type WorkOrder,
+  systemClock, type Clock, type Notice, type Reading, type Signal,
 } from '../core/index.js'
-import { openDatabase, type Db } from './db.js'
+import { markUnavailable } from './availability.js'
+import { technicianCalendar } from './calendar.js'
+import { ClosureWatcher } from './closure-watcher.js'
+import { applyCommand } from './commands.js'
+import { ids } from './context.js'
+import { DataClock } from './data-clock.js'
 import { DispatchNotStartedError } from './errors.js'
-import { createMailSender, type MailSender } from './mail-transport.js'
+import { checkDeadlines } from './escalation.js'
 import { createDispatchMetrics, type DispatchMetrics } from './metrics.js'
-import { NoticeStore } from './notice-store.js'
 import { drainOutbox } from './outbox.js'
 import { workOrderRoutes } from './routes.js'
-import { createSignalHandler, type SignalOutcome } from './signal-handler.js'
+import { closeRunning, dbFileOf, openRunning, type Running } from './running.js'
+import { handleSignal, type SignalOutcome } from './signal-handler.js'
 import type {
-  Dispatch, DispatchDeps, DispatchStats, NoticeFilter, WorkOrderFilter,
+  Absence, Dispatch, DispatchDeps, DispatchStats, EscalationReport, NoticeFilter, WorkOrderCommand,
+  WorkOrderFilter, WorkOrderView,
 } from './types.js'
-import { WorkOrderStore } from './work-order-store.js'
-
-interface Running {
-  db: Db
-  workOrders: WorkOrderStore
-  notices: NoticeStore
-  sender: MailSender
-  handle: (signal: Signal) => SignalOutcome
-}
 
 /** Wires dispatch; no I/O happens until start(). */
 export function createDispatch(deps: DispatchDeps): Dispatch {
@@ -34,78 +29,116 @@ class DispatchService implements Dispatch {
   readonly routes: FastifyPluginAsync
   readonly #deps: DispatchDeps
   readonly #clock: Clock
+  readonly #dataClock: DataClock
   readonly #metrics: DispatchMetrics
+  readonly #watcher = new ClosureWatcher()
   #state: Running | null = null
-  #timer: NodeJS.Timeout | undefined
+  #outboxTimer: NodeJS.Timeout | undefined
+  #escalationTimer: NodeJS.Timeout | undefined
   // Drains run one after another, so the timer and an explicit call never race for a notice.
   #drainChain: Promise<unknown> = Promise.resolve()
 
   constructor(deps: DispatchDeps) {
     this.#deps = deps
     this.#clock = deps.clock ?? systemClock
+    this.#dataClock = new DataClock(this.#clock)
     this.#metrics = createDispatchMetrics(deps.metrics, () => {
       if (this.#state === null) return null
-      const { workOrders, notices } = this.#state
+      const { workOrders, notices } = this.#state.ctx
       return { workOrdersOpen: workOrders.counts().open, noticesPending: notices.counts().pending }
     })
     this.routes = workOrderRoutes({
       list: (filter) => this.listWorkOrders(filter),
       get: (id) => this.getWorkOrder(id),
+      command: (id, command) => this.command(id, command),
+      markUnavailable: (absence) => this.markTechnicianUnavailable(absence),
+      calendar: (technicianId) => this.technicianCalendar(technicianId),
     })
   }
 
   async start(): Promise<void> {
     if (this.#state !== null) return
-    this.#state = open(this.#deps, this.#clock)
+    const state = openRunning({
+      deps: this.#deps, clock: this.#clock, dataClock: this.#dataClock, metrics: this.#metrics, watcher: this.#watcher,
+    })
+    this.#state = state
+    this.#watcher.open(state.ctx)
     this.#scheduleDrain()
+    this.#scheduleEscalations()
     const smtp = this.#deps.config.smtp.url !== ''
-    this.#deps.logger.info({ dbFile: dbFileOf(this.#deps), smtp }, 'dispatch started')
+    const playbooks = state.ctx.playbooks.playbooks.length
+    this.#deps.logger.info({ dbFile: dbFileOf(this.#deps), smtp, playbooks }, 'dispatch started')
   }
 
   async stop(): Promise<void> {
     const state = this.#state
     if (state === null) return
-    clearTimeout(this.#timer)
-    this.#timer = undefined
+    clearTimeout(this.#outboxTimer)
+    clearTimeout(this.#escalationTimer)
+    this.#outboxTimer = undefined
+    this.#escalationTimer = undefined
     try {
       await this.drainOutbox()
     } finally {
       this.#state = null
-      state.sender.close()
-      state.db.close()
+      this.#watcher.close()
+      closeRunning(state)
       this.#deps.logger.info({}, 'dispatch stopped')
     }
   }
 
-  handleSignal(signal: Signal): WorkOrder | null {
-    const outcome = this.#running('handleSignal').handle(signal)
-    report(this.#deps, this.#metrics, signal, outcome)
+  handleSignal(signal: Signal): WorkOrderView | null {
+    const outcome = handleSignal(this.#running('handleSignal').ctx, signal)
+    this.#report(signal, outcome)
     return outcome.kind === 'ignored' ? null : outcome.workOrder
   }
 
-  listWorkOrders(filter?: WorkOrderFilter): { items: WorkOrder[], total: number } {
-    return this.#running('listWorkOrders').workOrders.list(filter)
+  observeReading(reading: Reading): void {
+    // The reading path must never fail because dispatch is stopping: nothing to watch then.
+    if (this.#state === null) return
+    this.#dataClock.observe(reading.time)
+    this.#watcher.observe(reading)
   }
 
-  getWorkOrder(id: string): WorkOrder | undefined {
-    return this.#running('getWorkOrder').workOrders.get(id)
+  command(workOrderId: string, command: WorkOrderCommand): WorkOrderView {
+    return applyCommand(this.#running('command').ctx, workOrderId, command)
+  }
+
+  markTechnicianUnavailable(absence: Absence): WorkOrderView[] {
+    return markUnavailable(this.#running('markTechnicianUnavailable').ctx, absence)
+  }
+
+  technicianCalendar(technicianId: string): string {
+    return technicianCalendar(this.#running('technicianCalendar').ctx, technicianId)
+  }
+
+  runEscalations(): EscalationReport {
+    const { ctx } = this.#running('runEscalations')
+    const now = this.#dataClock.now()
+    const fired = checkDeadlines(ctx, now)
+    const closuresDecided = this.#watcher.decideExpired(now)
+    this.#dataClock.persist(ctx.db)
+    return { fired, closuresDecided }
+  }
+
+  now(): number {
+    return this.#dataClock.now()
+  }
+
+  listWorkOrders(filter?: WorkOrderFilter): { items: WorkOrderView[], total: number } {
+    return this.#running('listWorkOrders').ctx.workOrders.list(filter)
+  }
+
+  getWorkOrder(id: string): WorkOrderView | undefined {
+    return this.#running('getWorkOrder').ctx.workOrders.get(id)
   }
 
   listNotices(filter?: NoticeFilter): Notice[] {
-    return this.#running('listNotices').notices.list(filter)
+    return this.#running('listNotices').ctx.notices.list(filter)
   }
 
   drainOutbox(): Promise<{ sent: number, failed: number }> {
-    const run = this.#drainChain.then(() => {
-      const { notices, sender } = this.#running('drainOutbox')
-      const { logger } = this.#deps
-      return drainOutbox({ notices, sender, clock: this.#clock, logger, metrics: this.#metrics })
-    })
-    this.#drainChain = run.then(() => undefined, () => {
-      // The caller of this drain receives its failure; the chain itself only has to go on.
-      return undefined
-    })
-    return run
+    return this.#drain(true)
   }
 
   isReady(): boolean {
@@ -113,7 +146,7 @@ class DispatchService implements Dispatch {
   }
 
   stats(): DispatchStats {
-    const { workOrders, notices } = this.#running('stats')
+    const { workOrders, notices } = this.#running('stats').ctx
     const orders = workOrders.counts()
     const outbox = notices.counts()
     return {
@@ -124,6 +157,18 @@ class DispatchService implements Dispatch {
     }
   }
 
+  #drain(ignoreHold: boolean): Promise<{ sent: number, failed: number }> {
+    const run = this.#drainChain.then(() => {
+      const { ctx, senders } = this.#running('drainOutbox')
+      return drainOutbox({ ...ctx, senders }, { ignoreHold })
+    })
+    this.#drainChain = run.then(() => undefined, () => {
+      // The caller of this drain receives its failure; the chain itself only has to go on.
+      return undefined
+    })
+    return run
+  }
+
   #running(operation: string): Running {
     if (this.#state === null) throw new DispatchNotStartedError(operation)
     return this.#state
@@ -131,64 +176,48 @@ class DispatchService implements Dispatch {
 
   #scheduleDrain(): void {
     const { logger, config } = this.#deps
-    this.#timer = setTimeout(() => {
-      void this.drainOutbox()
+    this.#outboxTimer = setTimeout(() => {
+      void this.#drain(false)
         .catch((err: unknown) => logger.error({ err }, 'outbox drain failed'))
         .finally(() => {
-          // stop() clears #timer first; only a still-running service plans the next drain.
-          if (this.#state !== null && this.#timer !== undefined) this.#scheduleDrain()
+          // stop() clears the timer first; only a still-running service plans the next drain.
+          if (this.#state !== null && this.#outboxTimer !== undefined) this.#scheduleDrain()
         })
     }, config.dispatch.outboxIntervalMs)
     // The outbox must not keep a CLI process alive; stop() drains it explicitly.
-    this.#timer.unref()
-  }
-}
-
-function dbFileOf(deps: DispatchDeps): string {
-  return deps.dbFile ?? join(deps.config.data.dir, 'forewarn.sqlite')
-}
-
-function open(deps: DispatchDeps, clock: Clock): Running {
-  if (deps.dbFile === undefined) mkdirSync(deps.config.data.dir, { recursive: true })
-  const db = openDatabase(dbFileOf(deps))
-  const workOrders = new WorkOrderStore(db)
-  const notices = new NoticeStore(db)
-  const { fleet, config } = deps
-  const handle = createSignalHandler({ db, workOrders, notices, fleet, config, clock })
-  return { db, workOrders, notices, sender: createMailSender(config), handle }
-}
-
-/** Logs and counts what a signal did, once its transaction has committed. */
-function report(
-  deps: DispatchDeps, metrics: DispatchMetrics, signal: Signal, outcome: SignalOutcome,
-): void {
-  const { logger } = deps
-  if (outcome.kind === 'ignored') {
-    metrics.signalsIgnored.inc({ reason: outcome.reason })
-    const { assetId, id: signalId } = signal
-    logger.debug({ assetId, signalId, reason: outcome.reason }, 'signal ignored')
-    return
+    this.#outboxTimer.unref()
   }
 
-  const { workOrder } = outcome
-  const ids = { ...idsOf(workOrder), signalId: signal.id }
-  if (outcome.kind === 'attached') {
-    metrics.signalsAttached.inc()
-    logger.info({ ...ids, priority: workOrder.priority }, 'signal attached to work order')
-    if (outcome.needsReschedule) {
-      logger.warn({ ...ids, dueBy: workOrder.dueBy }, 'booked visit ends after the new deadline')
+  #scheduleEscalations(): void {
+    const { logger, config } = this.#deps
+    this.#escalationTimer = setTimeout(() => {
+      try {
+        if (this.#state !== null) this.runEscalations()
+      } catch (err: unknown) {
+        logger.error({ err }, 'escalation pass failed')
+      }
+      if (this.#state !== null && this.#escalationTimer !== undefined) this.#scheduleEscalations()
+    }, config.dispatch.escalationIntervalMs)
+    this.#escalationTimer.unref()
+  }
+
+  /** Logs and counts what a signal did, once its transaction has committed. */
+  #report(signal: Signal, outcome: SignalOutcome): void {
+    const { logger } = this.#deps
+    if (outcome.kind === 'ignored') {
+      this.#metrics.signalsIgnored.inc({ reason: outcome.reason })
+      logger.debug({ assetId: signal.assetId, signalId: signal.id, reason: outcome.reason }, 'signal ignored')
+      return
     }
-    return
+    const { workOrder } = outcome
+    const fields = { ...ids(workOrder), signalId: signal.id }
+    if (outcome.kind === 'created') {
+      this.#metrics.workOrdersCreated.inc({ playbook: workOrder.playbook, status: workOrder.status })
+      logger.info({ ...fields, status: workOrder.status }, 'work order created')
+      return
+    }
+    this.#metrics.signalsAttached.inc()
+    logger.info({ ...fields, priority: workOrder.priority, reopened: outcome.kind === 'reopened' },
+      'signal attached to work order')
   }
-
-  metrics.workOrdersCreated.inc({ playbook: workOrder.playbook, status: workOrder.status })
-  logger.info({ ...ids, status: workOrder.status }, 'work order created')
-  if (outcome.escalation !== null) {
-    logger.warn({ ...ids, reason: outcome.escalation, dueBy: workOrder.dueBy }, 'work order escalated')
-  }
-}
-
-function idsOf(workOrder: WorkOrder): Record<string, string | null> {
-  const { id: workOrderId, assetId, customerId, technicianId } = workOrder
-  return { workOrderId, assetId, customerId, technicianId }
 }

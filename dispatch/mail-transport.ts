@@ -28,6 +28,11 @@ function envelopeOf(config: Config, noticeId: string, mail: OutgoingMail): SendM
     // A stable Message-ID lets the receiving side drop the copy a crash between the server's
     // acceptance and our "sent" commit would cause.
     messageId: `<${noticeId}@forewarn>`,
+    // nodemailer adds it as a text/calendar alternative (what calendar clients act on) and as
+    // an invite.ics attachment (what everyone else can open).
+    icalEvent: mail.ics === null
+      ? undefined
+      : { method: mail.ics.method, filename: 'invite.ics', content: mail.ics.content },
   }
 }
 

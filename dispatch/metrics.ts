@@ -5,8 +5,12 @@ export interface DispatchMetrics {
   workOrdersCreated: Counter<'playbook' | 'status'>
   signalsAttached: Counter
   signalsIgnored: Counter<'reason'>
-  noticesSent: Counter
-  noticesFailed: Counter
+  noticesSent: Counter<'channel'>
+  noticesFailed: Counter<'channel'>
+  escalations: Counter<'deadline'>
+  transitions: Counter<'action'>
+  closures: Counter<'result'>
+  reschedules: Counter<'cause'>
 }
 
 /** Live counts for the gauges at scrape time; null while the store is closed. */
@@ -53,12 +57,45 @@ export function createDispatchMetrics(registry: Registry, counts: CountSource): 
     }),
     noticesSent: new Counter({
       name: 'forewarn_dispatch_notices_sent_total',
-      help: 'Notices accepted by the mail transport',
+      help: 'Notices accepted by the mail transport or the webhook receiver, by channel',
+      labelNames: ['channel'] as const,
       registers,
     }),
     noticesFailed: new Counter({
       name: 'forewarn_dispatch_notices_failed_total',
-      help: 'Failed notice delivery attempts (each is retried later)',
+      help: 'Failed notice delivery attempts (each is retried later), by channel',
+      labelNames: ['channel'] as const,
+      registers,
+    }),
+    ...lifecycleCounters(registers),
+  }
+}
+
+function lifecycleCounters(registers: Registry[]): Pick<DispatchMetrics,
+  'escalations' | 'transitions' | 'closures' | 'reschedules'> {
+  return {
+    escalations: new Counter({
+      name: 'forewarn_dispatch_escalations_total',
+      help: 'Escalations, by deadline (no_slot, not_scheduled, visit_missed, past_failure)',
+      labelNames: ['deadline'] as const,
+      registers,
+    }),
+    transitions: new Counter({
+      name: 'forewarn_dispatch_commands_total',
+      help: 'Work-order lifecycle commands applied, by action',
+      labelNames: ['action'] as const,
+      registers,
+    }),
+    closures: new Counter({
+      name: 'forewarn_dispatch_closures_total',
+      help: 'Telemetry checks of fault-confirmed repairs, by result (verified, reopened, unverified)',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    reschedules: new Counter({
+      name: 'forewarn_dispatch_reschedules_total',
+      help: 'Visits moved by dispatch itself, by cause (evidence, unavailable, visit_missed, reopened)',
+      labelNames: ['cause'] as const,
       registers,
     }),
   }

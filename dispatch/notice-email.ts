@@ -1,131 +1,145 @@
-import type { Asset, Customer, Planner, SignalKind, Site, Technician, VisitWindow } from '../core/index.js'
-import type { OutgoingMail } from './notice-store.js'
+import type { Customer, Planner } from '../core/index.js'
+import type { CustomerEvent, NoticeFacts } from './notice-facts.js'
+import {
+  capitalize, escapeHtml, formatDateTime, formatVisit, introFor, outcomeWords,
+} from './notice-words.js'
 
-/** Everything the customer email talks about, already looked up in the fleet. */
-export interface EmailContext {
-  workOrderId: string
-  customer: Customer
-  site: Site
-  asset: Asset
-  planner: Planner
-  technician: Technician | null
-  visit: VisitWindow | null
-  dueBy: number
-  action: string
-  /** The signal's evidence summary: what was found, in plain words. */
-  finding: string
-  /** What kind of finding opened the case; it decides how the email introduces it. */
-  kind: SignalKind
+/** A rendered email: the whole message, and its middle part on its own for digests. */
+export interface RenderedEmail {
+  template: string
+  subject: string
+  text: string
+  html: string
+  /** The part between greeting and sign-off, which a digest strings together. */
+  section: { text: string, html: string }
 }
-
-export const SCHEDULED_TEMPLATE = 'work-order-scheduled'
-export const PROPOSED_TEMPLATE = 'work-order-proposed'
 
 type Fact = [label: string, value: string]
 
-/** The customer email for a new work order: scheduled with a visit, or proposed without one yet. */
-export function renderWorkOrderEmail(context: EmailContext): { template: string, mail: OutgoingMail } {
-  const { asset, site, customer, planner } = context
-  const isScheduled = context.visit !== null && context.technician !== null
-  const equipment = `${asset.name} at ${site.name}`
-  const subject = isScheduled
-    ? `Visit scheduled: ${context.action} of ${equipment}`
-    : `Maintenance needed: ${context.action} of ${equipment}`
+export const TEMPLATES: Readonly<Record<CustomerEvent, string>> = {
+  scheduled: 'visit-scheduled',
+  rescheduled: 'visit-rescheduled',
+  postponed: 'visit-postponed',
+  on_the_way: 'technician-on-the-way',
+  completed: 'work-order-completed',
+  cancelled: 'work-order-cancelled',
+}
+export const DIGEST_TEMPLATE = 'customer-digest'
 
-  const facts: Fact[] = [
+const SUBJECT_PREFIX: Readonly<Record<CustomerEvent, string>> = {
+  scheduled: 'Visit scheduled',
+  rescheduled: 'Visit moved',
+  postponed: 'Visit postponed',
+  on_the_way: 'Technician on the way',
+  completed: 'Work completed',
+  cancelled: 'Visit cancelled',
+}
+
+/** The customer email for one event of one work order. */
+export function renderCustomerEmail(facts: NoticeFacts, watchHours: number): RenderedEmail {
+  const equipment = `${facts.asset.name} at ${facts.site.name}`
+  const subject = `${SUBJECT_PREFIX[facts.event]}: ${facts.actionText} of ${equipment}`
+  const intro = introOf(facts, equipment, watchHours)
+  const rows = factsOf(facts, equipment)
+  const outro = facts.event === 'scheduled' || facts.event === 'rescheduled'
+    ? `Nothing is needed from you. To move the visit, contact ${facts.owner.name}.`
+    : `Questions about this case? Contact ${facts.owner.name}.`
+
+  const section = { text: renderTextSection(intro, rows), html: renderHtmlSection(intro, rows) }
+  return {
+    template: TEMPLATES[facts.event],
+    subject,
+    ...wrap(facts.customer, section, outro),
+    section,
+  }
+}
+
+/** One email that stands for several notices of one customer, each as its own section. */
+export function renderDigestEmail(
+  customer: Customer,
+  members: ReadonlyArray<{ workOrderId: string, subject: string, section: { text: string, html: string } }>,
+): Omit<RenderedEmail, 'section'> {
+  const workOrders = new Set(members.map((m) => m.workOrderId)).size
+  const subject = `Maintenance update: ${workOrders} work orders for ${customer.name}`
+  const intro = `Several pieces of your equipment need attention at once, so here is everything in one message.`
+  const text = members.map((m) => `== ${m.subject} ==\n\n${m.section.text}`).join('\n\n')
+  const html = members.map((m) => `<h2>${escapeHtml(m.subject)}</h2>\n${m.section.html}`).join('\n')
+  const section = { text: `${intro}\n\n${text}`, html: `<p>${escapeHtml(intro)}</p>\n${html}` }
+  const outro = 'Each section names the person to contact about it.'
+  return { template: DIGEST_TEMPLATE, subject, ...wrap(customer, section, outro) }
+}
+
+/** An alert to a planner who owns (or now owns) a work order that needs them. */
+export function renderStaffEmail(input: {
+  planner: Planner
+  subject: string
+  lines: readonly string[]
+  workOrderId: string
+}): { subject: string, text: string, html: string } {
+  const body = [...input.lines, `Work order: ${input.workOrderId} (GET /api/work-orders/${input.workOrderId})`]
+  return {
+    subject: `[Forewarn] ${input.subject}`,
+    text: [`Hello ${input.planner.name},`, '', ...body, ''].join('\n'),
+    html: [`<p>Hello ${escapeHtml(input.planner.name)},</p>`, ...body.map((l) => `<p>${escapeHtml(l)}</p>`)]
+      .join('\n'),
+  }
+}
+
+function introOf(facts: NoticeFacts, equipment: string, watchHours: number): string {
+  const zone = facts.customer.timeZone
+  const was = facts.previousVisit === null ? '' : ` It was planned for ${formatVisit(facts.previousVisit, zone)}.`
+  const because = facts.reason === null ? '' : ` Reason: ${facts.reason}.`
+  switch (facts.event) {
+    case 'scheduled': return introFor(facts.intro, equipment)
+    case 'rescheduled': return `The visit for ${equipment} has moved to a new time.${was}${because}`
+    case 'postponed':
+      return `The visit for ${equipment} cannot take place as planned.${was}${because} ${facts.owner.name} will arrange a new time before ${formatDateTime(facts.dueBy, zone)} (${zone}).`
+    case 'on_the_way': return `${facts.technician?.name ?? 'Our technician'} is on the way to ${equipment}.`
+    case 'completed': return outcomeWords(facts, watchHours)
+    case 'cancelled': return `The work on ${equipment} has been cancelled.${was}${because}`
+  }
+}
+
+function factsOf(facts: NoticeFacts, equipment: string): Fact[] {
+  const zone = facts.customer.timeZone
+  const done = facts.event === 'completed'
+  const visit: Fact[] = facts.visit === null || facts.event === 'postponed' || facts.event === 'cancelled'
+    ? []
+    : [['Visit', formatVisit(facts.visit, zone)]]
+  const technician: Fact[] = facts.technician === null || visit.length === 0
+    ? []
+    : [['Technician', facts.technician.name]]
+  const part: Fact[] = facts.outcome?.part === null || facts.outcome?.part === undefined
+    ? []
+    : [['Part replaced', facts.outcome.part]]
+  return [
     ['Equipment', equipment],
-    ['What we found', context.finding],
-    ['What we will do', capitalize(context.action)],
-    ...visitFacts(context),
-    ['Your contact for this case', `${planner.name} <${planner.email}>`],
-    ['Reference', `work order ${context.workOrderId}`],
+    ['What we found', facts.finding],
+    [done ? 'What was done' : 'What we will do', capitalize(facts.actionText)],
+    ...part,
+    ...visit,
+    ...technician,
+    ['Your contact for this case', `${facts.owner.name} <${facts.owner.email}>`],
+    ['Reference', `work order ${facts.workOrderId}`],
   ]
-  const intro = introFor(context.kind, equipment)
-  const outro = isScheduled
-    ? `Nothing is needed from you. To move the visit, contact ${planner.name}.`
-    : `${planner.name} will confirm the visit time with you shortly.`
+}
 
+function wrap(
+  customer: Customer, section: { text: string, html: string }, outro: string,
+): { text: string, html: string } {
   const greeting = `Hello ${customer.name},`
   return {
-    template: isScheduled ? SCHEDULED_TEMPLATE : PROPOSED_TEMPLATE,
-    mail: {
-      to: customer.email,
-      subject,
-      text: renderText(greeting, intro, facts, outro),
-      html: renderHtml(greeting, intro, facts, outro),
-    },
+    text: [greeting, '', section.text, '', outro, ''].join('\n'),
+    html: [`<p>${escapeHtml(greeting)}</p>`, section.html, `<p>${escapeHtml(outro)}</p>`].join('\n'),
   }
 }
 
-/** The opening sentence: only predictions are "early signs"; other findings say what they are. */
-function introFor(kind: SignalKind, equipment: string): string {
-  switch (kind) {
-    case 'device_fault': return `${equipment} reported a fault, and we are sending someone to look at it.`
-    case 'sensor_fault': return `A sensor on ${equipment} is giving readings it cannot physically measure.`
-    case 'silent_device': return `${equipment} has stopped reporting to our monitoring.`
-    default: return `Our monitoring found an early sign of trouble on ${equipment}, before it turned into a breakdown.`
-  }
+function renderTextSection(intro: string, facts: Fact[]): string {
+  return [intro, '', ...facts.map(([label, value]) => `${label}: ${value}`)].join('\n')
 }
 
-function visitFacts(context: EmailContext): Fact[] {
-  const zone = context.customer.timeZone
-  if (context.visit === null || context.technician === null) {
-    return [['Visit', `to be arranged before ${formatDateTime(context.dueBy, zone)} (${zone})`]]
-  }
-  return [
-    ['Visit', formatVisit(context.visit, zone)],
-    ['Technician', context.technician.name],
-  ]
-}
-
-function renderText(greeting: string, intro: string, facts: Fact[], outro: string): string {
-  const lines = facts.map(([label, value]) => `${label}: ${value}`)
-  return [greeting, '', intro, '', ...lines, '', outro, ''].join('\n')
-}
-
-function renderHtml(greeting: string, intro: string, facts: Fact[], outro: string): string {
+function renderHtmlSection(intro: string, facts: Fact[]): string {
   const rows = facts.map(([label, value]) =>
     `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
-  return [
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(intro)}</p>`,
-    '<table>', ...rows, '</table>',
-    `<p>${escapeHtml(outro)}</p>`,
-  ].join('\n')
-}
-
-/** The visit as the customer's own clock shows it, naming the zone so nobody has to guess. */
-export function formatVisit(visit: VisitWindow, zone: string): string {
-  const day = dayFormat(zone)
-  const time = timeFormat(zone)
-  if (day.format(visit.start) !== day.format(visit.end)) {
-    return `${formatDateTime(visit.start, zone)} to ${formatDateTime(visit.end, zone)} (${zone})`
-  }
-  const hours = `${time.format(visit.start)} to ${time.format(visit.end)}`
-  return `${day.format(visit.start)}, ${hours} (${zone})`
-}
-
-function formatDateTime(time: number, zone: string): string {
-  return `${dayFormat(zone).format(time)}, ${timeFormat(zone).format(time)}`
-}
-
-function dayFormat(zone: string): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric',
-  })
-}
-
-function timeFormat(zone: string): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  })
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
+  return [`<p>${escapeHtml(intro)}</p>`, '<table>', ...rows, '</table>'].join('\n')
 }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
-import type { WorkOrder } from '../core/index.js'
 import { InvalidQueryError, WorkOrderNotFoundError } from './errors.js'
-import type { WorkOrderFilter } from './types.js'
+import { COMMAND_ACTIONS, parseAbsence, parseCommand } from './route-bodies.js'
+import type { Absence, WorkOrderCommand, WorkOrderFilter, WorkOrderView } from './types.js'
 
 const MAX_PAGE_SIZE = 200
 const DEFAULT_PAGE_SIZE = 50
@@ -14,18 +14,22 @@ const listQuerySchema = z.object({
   status: z.enum(STATUSES).optional(),
   assetId: fleetId.optional(),
   customerId: fleetId.optional(),
+  technicianId: fleetId.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   offset: z.coerce.number().int().min(0).default(0),
 })
 
 export interface WorkOrderSource {
-  list(filter: WorkOrderFilter): { items: WorkOrder[], total: number }
-  get(id: string): WorkOrder | undefined
+  list(filter: WorkOrderFilter): { items: WorkOrderView[], total: number }
+  get(id: string): WorkOrderView | undefined
+  command(id: string, command: WorkOrderCommand): WorkOrderView
+  markUnavailable(absence: Absence): WorkOrderView[]
+  calendar(technicianId: string): string
 }
 
 /**
- * GET /api/work-orders and GET /api/work-orders/:id. Errors are thrown as coded
- * ForewarnErrors; the service's error handler turns them into { code, message }.
+ * The work-order and technician routes. Errors are thrown as coded ForewarnErrors; the
+ * service's error handler turns them into { code, message, details }.
  */
 export function workOrderRoutes(source: WorkOrderSource): FastifyPluginAsync {
   return async (app) => {
@@ -39,6 +43,22 @@ export function workOrderRoutes(source: WorkOrderSource): FastifyPluginAsync {
       const workOrder = source.get(request.params.id)
       if (workOrder === undefined) throw new WorkOrderNotFoundError(request.params.id)
       return workOrder
+    })
+
+    for (const action of COMMAND_ACTIONS) {
+      app.post<{ Params: { id: string } }>(`/api/work-orders/:id/${action}`, async (request) => {
+        return source.command(request.params.id, parseCommand(action, request.body))
+      })
+    }
+
+    app.post<{ Params: { id: string } }>('/api/technicians/:id/unavailable', async (request) => {
+      const absence = parseAbsence(request.params.id, request.body)
+      return { technicianId: absence.technicianId, workOrders: source.markUnavailable(absence) }
+    })
+
+    app.get<{ Params: { id: string } }>('/api/technicians/:id/calendar.ics', async (request, reply) => {
+      const calendar = source.calendar(request.params.id)
+      return reply.type('text/calendar; charset=utf-8').send(calendar)
     })
   }
 }

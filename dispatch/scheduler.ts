@@ -27,12 +27,17 @@ export interface Assignment {
   visit: VisitWindow
   /** Open visits the technician already had. */
   load: number
+  /** Why this technician and slot, in words for the work order's history. */
+  why: string
 }
 
 export type PlanResult = { ok: true, assignment: Assignment } | { ok: false, reason: string }
 
 /** The visit deadline: earliest predicted failure minus the safety margin, else a default. */
-export function deadlineFor(signal: Signal, settings: Config['dispatch']): Deadline {
+export function deadlineFor(
+  signal: Pick<Signal, 'detectedAt' | 'predictedFailure'>,
+  settings: Pick<Config['dispatch'], 'safetyMarginHours' | 'defaultDeadlineHours'>,
+): Deadline {
   const { defaultDeadlineHours: fallback, safetyMarginHours: margin } = settings
   if (signal.predictedFailure === null) {
     return {
@@ -47,39 +52,75 @@ export function deadlineFor(signal: Signal, settings: Config['dispatch']): Deadl
   }
 }
 
-/**
- * Picks the technician who can come first among those with the skill who cover the site;
- * ties go to the least loaded, then to the smaller id so the choice is reproducible.
- */
-export function planVisit(input: {
+export interface PlanInput {
   technicians: readonly Technician[]
   skill: string
   siteId: string
+  /** False for remote work: site coverage does not matter, only skill and hours. */
+  onSite?: boolean
   request: VisitRequest
+  /** Busy windows of a technician: open visits (load) and absences (not load). */
   openVisits: (technicianId: string) => VisitWindow[]
-}): PlanResult {
+  absences?: (technicianId: string) => VisitWindow[]
+  /**
+   * Technicians whose earliest slot starts at most this much after the overall earliest one
+   * compete on load (fewest open visits wins), so the first free calendar does not take every
+   * job. 0 keeps the strict earliest-slot rule.
+   */
+  balanceWindowMs?: number
+}
+
+/**
+ * Picks the earliest feasible visit among technicians with the skill who cover the site,
+ * balancing load within the balance window; ties go to the smaller id so the choice is
+ * reproducible. The reason names the alternatives that lost.
+ */
+export function planVisit(input: PlanInput): PlanResult {
   const { skill, siteId, request } = input
+  const onSite = input.onSite ?? true
   const qualified = input.technicians
-    .filter((t) => t.skills.includes(skill) && t.siteIds.includes(siteId))
+    .filter((t) => t.skills.includes(skill) && (!onSite || t.siteIds.includes(siteId)))
   if (qualified.length === 0) {
-    return { ok: false, reason: `no technician with skill ${skill} covers site ${siteId}` }
+    const where = onSite ? ` covers site ${siteId}` : ''
+    return { ok: false, reason: `no technician with skill ${skill}${where}` }
   }
 
-  const options: Assignment[] = []
+  const options: Array<Omit<Assignment, 'why'>> = []
   for (const technician of qualified) {
-    const busy = input.openVisits(technician.id)
+    const visits = input.openVisits(technician.id)
+    const busy = [...visits, ...(input.absences?.(technician.id) ?? [])]
     const visit = earliestSlot(technician, request, busy)
-    if (visit !== null) options.push({ technician, visit, load: busy.length })
+    if (visit !== null) options.push({ technician, visit, load: visits.length })
   }
-  options.sort((a, b) => a.visit.start - b.visit.start || a.load - b.load
-    || a.technician.id.localeCompare(b.technician.id))
+  const best = choose(options, input.balanceWindowMs ?? 0)
+  if (best !== null) return { ok: true, assignment: best }
 
-  const best = options[0]
-  if (best !== undefined) return { ok: true, assignment: best }
   const hours = request.durationMs / HOUR_MS
   const names = qualified.map((t) => t.id).join(', ')
   const reason = `no free ${hours} h slot in the working hours of ${names} ending by ${iso(request.deadline)}`
   return { ok: false, reason }
+}
+
+function choose(options: Array<Omit<Assignment, 'why'>>, balanceWindowMs: number): Assignment | null {
+  const byStart = [...options].sort((a, b) => a.visit.start - b.visit.start || a.load - b.load
+    || a.technician.id.localeCompare(b.technician.id))
+  const earliest = byStart[0]
+  if (earliest === undefined) return null
+  const contenders = byStart.filter((o) => o.visit.start <= earliest.visit.start + balanceWindowMs)
+  contenders.sort((a, b) => a.load - b.load || a.visit.start - b.visit.start
+    || a.technician.id.localeCompare(b.technician.id))
+  const best = contenders[0] ?? earliest
+
+  const describe = (o: Omit<Assignment, 'why'>): string =>
+    `${o.technician.id} (${o.technician.name}, ${o.load} open visits)`
+  const slot = `${iso(best.visit.start)} to ${iso(best.visit.end)}`
+  const others = byStart.filter((o) => o !== best)
+    .map((o) => `${o.technician.id} from ${iso(o.visit.start)} with ${o.load} open visits`)
+  const tail = others.length === 0 ? '' : `; also possible: ${others.join(', ')}`
+  const why = best === earliest
+    ? `technician ${describe(best)} has the earliest free slot ${slot}${tail}`
+    : `technician ${describe(best)} takes the slot ${slot}, within ${balanceWindowMs / HOUR_MS} h of the earliest, to balance load${tail}`
+  return { ...best, why }
 }
 
 /**
@@ -103,6 +144,17 @@ export function earliestSlot(
     if (visit !== null) return visit
   }
   return null
+}
+
+/** Whether the visit lies entirely inside one of the technician's shifts (their own zone). */
+export function withinWorkingHours(technician: Technician, visit: VisitWindow): boolean {
+  const day = toLocal(visit.start, technician.timeZone)
+  // The shift of the day before may be a night shift still running at the visit's start.
+  for (const offset of [-1, 0]) {
+    const shift = shiftOn(technician, addDays(day, offset))
+    if (shift !== null && shift.start <= visit.start && visit.end <= shift.end) return true
+  }
+  return false
 }
 
 function firstFreeSlot(

@@ -1,23 +1,76 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type {
-  Clock, Config, Fleet, Logger, Notice, Registry, Signal, WorkOrder, WorkOrderStatus,
+  Clock, Config, Fleet, Logger, Notice, Reading, Registry, Signal, VisitWindow, WorkOrder, WorkOrderStatus,
 } from '../core/index.js'
+import type { PlaybookSet } from './playbook-file.js'
 
 export interface DispatchDeps {
   config: Config
   fleet: Fleet
   logger: Logger
   metrics: Registry
-  /** Wall clock for the outbox (attempts, backoff, sentAt); scheduling uses the data clock. */
+  /** Wall clock for the outbox (attempts, backoff, quiet hours); work orders use the data clock. */
   clock?: Clock
   /** Default `<config.data.dir>/forewarn.sqlite`; ':memory:' is allowed. */
   dbFile?: string
+  /** Already validated playbooks; default: config.dispatch.playbooksFile, read by start(). */
+  playbooks?: PlaybookSet
+}
+
+/** How a visit ended, as the technician reports it. */
+export type Outcome = 'fault_confirmed' | 'no_fault_found' | 'could_not_access'
+
+/** Whether telemetry confirmed a "fault confirmed" repair. */
+export interface ClosureView {
+  state: 'watching' | 'verified' | 'reopened' | 'unverified'
+  /** Data-clock end of the watch. */
+  until: number
+  metrics: string[]
+}
+
+/** A work order as dispatch returns it: the core record plus lifecycle details. */
+export interface WorkOrderView extends WorkOrder {
+  /** Data-clock time the current status began. */
+  statusSince: number
+  /** Bumped whenever the visit moves or changes technician; the iCalendar SEQUENCE. */
+  visitSequence: number
+  /** How many steps down its playbook's escalation chain the work order has gone. */
+  escalationLevel: number
+  completion: { outcome: Outcome, part: string | null, note: string | null, at: number } | null
+  closure: ClosureView | null
+}
+
+/** Who asks for a change, and why; `by` is a planner, technician or system name. */
+export interface Actor {
+  by: string
+  reason?: string
+}
+
+/** A lifecycle command, as the HTTP routes accept it. */
+export type WorkOrderCommand
+  = | Actor & { action: 'schedule' }
+    | Actor & { action: 'reschedule', start: number, technicianId?: string }
+    | Actor & { action: 'assign', technicianId: string, start?: number }
+    | Actor & { action: 'dispatch' }
+    | Actor & { action: 'start' }
+    | Actor & { action: 'complete', outcome: Outcome, part?: string, note?: string }
+    | Actor & { action: 'cancel', reason: string }
+    | Actor & { action: 'handover', to: string, reason: string }
+
+/** A period in which a technician cannot take visits. */
+export interface Absence {
+  technicianId: string
+  start: number
+  end: number
+  by: string
+  reason: string
 }
 
 export interface WorkOrderFilter {
   status?: WorkOrderStatus
   assetId?: string
   customerId?: string
+  technicianId?: string
   limit?: number
   offset?: number
 }
@@ -34,26 +87,51 @@ export interface DispatchStats {
   noticesSent: number
 }
 
+/** What one escalation pass did. */
+export interface EscalationReport {
+  /** Deadlines that fired, as `<workOrderId>:<deadline>`. */
+  fired: string[]
+  /** Closure watches that ended: verified or unverified. */
+  closuresDecided: string[]
+}
+
 export interface Dispatch {
-  /** Opens SQLite (WAL), migrates, starts the outbox timer (config.dispatch.outboxIntervalMs). */
+  /** Reads playbooks, opens SQLite (WAL), migrates, starts the outbox and escalation timers. */
   start(): Promise<void>
-  /** Stops the timer, drains the outbox once more, closes the mail transport and the DB. */
+  /** Stops the timers, drains the outbox once more, closes the transports and the DB. */
   stop(): Promise<void>
   /**
-   * Synchronous and transactional. Returns the work order the signal opened or attached to,
-   * or null when ignored (duplicate signal id, or a signal kind that needs no action).
+   * Synchronous and transactional. Returns the work order the signal opened, attached to or
+   * reopened, or null when ignored (the same signal id again).
    */
-  handleSignal(signal: Signal): WorkOrder | null
-  listWorkOrders(filter?: WorkOrderFilter): { items: WorkOrder[], total: number }
-  getWorkOrder(id: string): WorkOrder | undefined
+  handleSignal(signal: Signal): WorkOrderView | null
+  /** Feeds a reading: advances the data clock and watches repaired assets. Cheap when idle. */
+  observeReading(reading: Reading): void
+  /** Applies a lifecycle command in one transaction; throws coded errors for refusals. */
+  command(workOrderId: string, command: WorkOrderCommand): WorkOrderView
+  /** Records an absence and re-plans every visit of the technician it touches. */
+  markTechnicianUnavailable(absence: Absence): WorkOrderView[]
+  /** The technician's visits as an iCalendar (RFC 5545) document. */
+  technicianCalendar(technicianId: string): string
+  /** Checks every escalation deadline and closure watch against the data clock now. */
+  runEscalations(): EscalationReport
+  /** Dispatch's data-clock "now" (see docs/dispatch.md, "Two clocks"). */
+  now(): number
+  listWorkOrders(filter?: WorkOrderFilter): { items: WorkOrderView[], total: number }
+  getWorkOrder(id: string): WorkOrderView | undefined
   listNotices(filter?: NoticeFilter): Notice[]
-  /** Sends every pending notice; returns counts. Also called by the timer. */
+  /** Sends every pending notice that is due, ignoring the digest hold; returns counts. */
   drainOutbox(): Promise<{ sent: number, failed: number }>
   isReady(): boolean
   stats(): DispatchStats
   /**
-   * Fastify plugin contributing GET /api/work-orders (query: status, assetId, customerId,
-   * limit<=200, offset) and GET /api/work-orders/:id.
+   * Fastify plugin: GET /api/work-orders(/:id), POST /api/work-orders/:id/<action>,
+   * POST /api/technicians/:id/unavailable, GET /api/technicians/:id/calendar.ics.
    */
   readonly routes: FastifyPluginAsync
+}
+
+/** A visit a technician has promised, with the work order it belongs to. */
+export interface BookedVisit extends VisitWindow {
+  workOrderId: string
 }

@@ -1,47 +1,34 @@
-import type {
-  FailureWindow, Signal, VisitWindow, WorkOrder, WorkOrderChange, WorkOrderStatus,
-} from '../core/index.js'
+import type { Evidence, Signal, WorkOrder, WorkOrderChange } from '../core/index.js'
 import { OPEN_STATUSES, type Db } from './db.js'
-import type { WorkOrderFilter } from './types.js'
-
-interface WorkOrderRow {
-  id: string
-  asset_id: string
-  customer_id: string
-  site_id: string
-  failure_mode: string
-  playbook: string
-  priority: number
-  due_by: number
-  status: WorkOrderStatus
-  owner_id: string
-  technician_id: string | null
-  visit_start: number | null
-  visit_end: number | null
-  summary: string
-  predicted_earliest: number | null
-  predicted_most_likely: number | null
-  created_at: number
-  outcome: string | null
-}
+import type { BookedVisit, ClosureView, WorkOrderFilter, WorkOrderView } from './types.js'
+import { patchSql, toWorkOrderView, type WorkOrderPatch, type WorkOrderRow } from './work-order-rows.js'
 
 /** A work order as first written; signals and history are added separately. */
 export type NewWorkOrder = Omit<WorkOrder, 'signalIds' | 'history'>
+
+/** A signal as stored with the work order it answers. */
+export interface StoredSignal {
+  signalId: string
+  kind: string
+  severity: string
+  detectedAt: number
+  evidence: Pick<Evidence, 'metrics' | 'points' | 'summary'> | null
+}
 
 const OPEN = `status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`
 const DEFAULT_PAGE_SIZE = 50
 
 const INSERT_WORK_ORDER = `INSERT INTO work_orders (id, asset_id, customer_id, site_id,
     failure_mode, playbook, priority, due_by, status, owner_id, technician_id, visit_start,
-    visit_end, summary, predicted_earliest, predicted_most_likely, created_at, outcome)
+    visit_end, summary, predicted_earliest, predicted_most_likely, created_at, outcome, status_since)
   VALUES (@id, @assetId, @customerId, @siteId, @failureMode, @playbook, @priority, @dueBy,
     @status, @ownerId, @technicianId, @visitStart, @visitEnd, @summary, @predictedEarliest,
-    @predictedMostLikely, @createdAt, @outcome)`
+    @predictedMostLikely, @createdAt, @outcome, @createdAt)`
 const INSERT_SIGNAL = `INSERT INTO work_order_signals
-    (signal_id, work_order_id, kind, severity, detected_at) VALUES (?, ?, ?, ?, ?)`
+    (signal_id, work_order_id, kind, severity, detected_at, evidence) VALUES (?, ?, ?, ?, ?, ?)`
 const INSERT_HISTORY = `INSERT INTO work_order_history (work_order_id, at, by, action, reason)
   VALUES (?, ?, ?, ?, ?)`
-const OPEN_VISITS = `SELECT visit_start AS start, visit_end AS end FROM work_orders
+const OPEN_VISITS = `SELECT id AS workOrderId, visit_start AS start, visit_end AS end FROM work_orders
   WHERE technician_id = ? AND ${OPEN} AND visit_start IS NOT NULL AND visit_end IS NOT NULL`
 
 /** SQL for work orders, the signals they answer and their history. Callers own the transactions. */
@@ -57,7 +44,7 @@ export class WorkOrderStore {
     return row !== undefined
   }
 
-  findOpen(assetId: string, failureMode: string): WorkOrder | undefined {
+  findOpen(assetId: string, failureMode: string): WorkOrderView | undefined {
     const row = this.#db.prepare<[string, string], WorkOrderRow>(
       `SELECT * FROM work_orders WHERE asset_id = ? AND failure_mode = ? AND ${OPEN}`,
     ).get(assetId, failureMode)
@@ -75,14 +62,28 @@ export class WorkOrderStore {
     })
   }
 
-  updatePlanning(id: string, change: { priority: number, dueBy: number }): void {
-    this.#db.prepare('UPDATE work_orders SET priority = ?, due_by = ? WHERE id = ?')
-      .run(change.priority, change.dueBy, id)
+  update(id: string, patch: WorkOrderPatch): void {
+    const { set, params } = patchSql(patch)
+    if (set === '') return
+    this.#db.prepare(`UPDATE work_orders SET ${set} WHERE id = @id`).run({ ...params, id })
   }
 
   addSignal(workOrderId: string, signal: Signal): void {
-    this.#db.prepare(INSERT_SIGNAL)
-      .run(signal.id, workOrderId, signal.kind, signal.severity, signal.detectedAt)
+    const { metrics, points, summary } = signal.evidence
+    this.#db.prepare(INSERT_SIGNAL).run(signal.id, workOrderId, signal.kind, signal.severity,
+      signal.detectedAt, JSON.stringify({ metrics, points, summary }))
+  }
+
+  signalsOf(workOrderId: string): StoredSignal[] {
+    type Row = { signal_id: string, kind: string, severity: string, detected_at: number, evidence: string | null }
+    return this.#db.prepare<[string], Row>(`SELECT * FROM work_order_signals
+      WHERE work_order_id = ? ORDER BY detected_at, rowid`).all(workOrderId).map((row) => ({
+      signalId: row.signal_id,
+      kind: row.kind,
+      severity: row.severity,
+      detectedAt: row.detected_at,
+      evidence: row.evidence === null ? null : JSON.parse(row.evidence) as StoredSignal['evidence'],
+    }))
   }
 
   addHistory(workOrderId: string, change: WorkOrderChange): void {
@@ -90,14 +91,14 @@ export class WorkOrderStore {
       .run(workOrderId, change.at, change.by, change.action, change.reason)
   }
 
-  get(id: string): WorkOrder | undefined {
+  get(id: string): WorkOrderView | undefined {
     const row = this.#db.prepare<[string], WorkOrderRow>('SELECT * FROM work_orders WHERE id = ?')
       .get(id)
     return row === undefined ? undefined : this.#hydrate(row)
   }
 
   /** Newest first (by data-clock creation time, then insertion order). */
-  list(filter: WorkOrderFilter = {}): { items: WorkOrder[], total: number } {
+  list(filter: WorkOrderFilter = {}): { items: WorkOrderView[], total: number } {
     const { where, params } = whereClause(filter)
     const counted = this.#db.prepare<Record<string, string>, { n: number }>(
       `SELECT count(*) AS n FROM work_orders ${where}`,
@@ -109,9 +110,22 @@ export class WorkOrderStore {
     return { items: rows.map((row) => this.#hydrate(row)), total: counted?.n ?? 0 }
   }
 
+  /** Every open work order, oldest first; the escalation pass walks them. */
+  listOpen(): WorkOrderView[] {
+    return this.#db.prepare<[], WorkOrderRow>(`SELECT * FROM work_orders WHERE ${OPEN}
+      ORDER BY created_at, rowid`).all().map((row) => this.#hydrate(row))
+  }
+
   /** Visits already promised by a technician on work orders that are still open. */
-  openVisits(technicianId: string): VisitWindow[] {
-    return this.#db.prepare<[string], VisitWindow>(OPEN_VISITS).all(technicianId)
+  openVisits(technicianId: string): BookedVisit[] {
+    return this.#db.prepare<[string], BookedVisit>(OPEN_VISITS).all(technicianId)
+  }
+
+  /** Every work order that ever gave this technician a visit ending after `since`. */
+  visitsOf(technicianId: string, since: number): WorkOrderView[] {
+    return this.#db.prepare<[string, number], WorkOrderRow>(`SELECT * FROM work_orders
+      WHERE technician_id = ? AND visit_end IS NOT NULL AND visit_end >= ?
+      ORDER BY visit_start, rowid`).all(technicianId, since).map((row) => this.#hydrate(row))
   }
 
   counts(): { open: number, total: number } {
@@ -121,7 +135,7 @@ export class WorkOrderStore {
     return { open: row?.open ?? 0, total: row?.total ?? 0 }
   }
 
-  #hydrate(row: WorkOrderRow): WorkOrder {
+  #hydrate(row: WorkOrderRow): WorkOrderView {
     const signalIds = this.#db.prepare<[string], { signal_id: string }>(`SELECT signal_id
       FROM work_order_signals WHERE work_order_id = ? ORDER BY detected_at, rowid`)
       .all(row.id)
@@ -129,42 +143,24 @@ export class WorkOrderStore {
     const history = this.#db.prepare<[string], WorkOrderChange>(`SELECT at, by, action, reason
       FROM work_order_history WHERE work_order_id = ? ORDER BY seq`)
       .all(row.id)
-    return toWorkOrder(row, signalIds, history)
+    return toWorkOrderView(row, { signalIds, history, closure: this.#closure(row.id) })
   }
-}
 
-function toWorkOrder(row: WorkOrderRow, signalIds: string[], history: WorkOrderChange[]): WorkOrder {
-  const visit = row.visit_start !== null && row.visit_end !== null
-    ? { start: row.visit_start, end: row.visit_end }
-    : null
-  const { predicted_earliest: earliest, predicted_most_likely: mostLikely } = row
-  const predictedFailure: FailureWindow | null = earliest !== null && mostLikely !== null
-    ? { earliest, mostLikely }
-    : null
-  return {
-    id: row.id,
-    assetId: row.asset_id,
-    customerId: row.customer_id,
-    siteId: row.site_id,
-    failureMode: row.failure_mode,
-    signalIds,
-    playbook: row.playbook,
-    priority: row.priority,
-    dueBy: row.due_by,
-    status: row.status,
-    ownerId: row.owner_id,
-    technicianId: row.technician_id,
-    visit,
-    summary: row.summary,
-    predictedFailure,
-    createdAt: row.created_at,
-    history,
-    outcome: row.outcome,
+  #closure(workOrderId: string): ClosureView | null {
+    type Row = { state: ClosureView['state'], until: number, limits: string }
+    const row = this.#db.prepare<[string], Row>(
+      'SELECT state, until, limits FROM closure_watches WHERE work_order_id = ?',
+    ).get(workOrderId)
+    if (row === undefined) return null
+    const limits = JSON.parse(row.limits) as Array<{ metric: string }>
+    return { state: row.state, until: row.until, metrics: limits.map((l) => l.metric) }
   }
 }
 
 function whereClause(filter: WorkOrderFilter): { where: string, params: Record<string, string> } {
-  const columns = { status: 'status', assetId: 'asset_id', customerId: 'customer_id' } as const
+  const columns = {
+    status: 'status', assetId: 'asset_id', customerId: 'customer_id', technicianId: 'technician_id',
+  } as const
   const conditions: string[] = []
   const params: Record<string, string> = {}
   for (const [key, column] of Object.entries(columns)) {

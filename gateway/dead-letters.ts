@@ -16,8 +16,15 @@ export interface DeadLetter {
 
 export const DEAD_LETTER_CAPACITY = 1000
 export const PAYLOAD_PREVIEW_CHARS = 512
-// A UTF-8 character is at most 4 bytes; decoding only this much keeps a huge payload cheap.
-const PREVIEW_BYTES = PAYLOAD_PREVIEW_CHARS * 4
+/** A UTF-8 character is at most 4 bytes; decoding only this much keeps a huge payload cheap. */
+export const PREVIEW_BYTES = PAYLOAD_PREVIEW_CHARS * 4
+
+/** Which dead letters to list: newest first, optionally of one device or reason. */
+export interface DeadLetterQuery {
+  limit?: number
+  deviceId?: string
+  reason?: RefusalReason
+}
 
 /** The start of a payload as text, without decoding the whole (possibly oversized) buffer. */
 export function payloadPreview(payload: Buffer): string {
@@ -42,14 +49,26 @@ export class DeadLetterRing {
 
   /** Newest first. */
   list(limit = this.#capacity): DeadLetter[] {
-    const count = Math.min(Math.max(0, Math.floor(limit)), this.#items.length)
+    return this.query({ limit })
+  }
+
+  /** Newest first, up to `limit`, of the letters matching the query. */
+  query(q: DeadLetterQuery): DeadLetter[] {
+    const limit = Math.max(0, Math.floor(q.limit ?? this.#capacity))
     const out: DeadLetter[] = []
-    for (let i = 1; i <= count; i++) {
+    for (let i = 1; i <= this.#items.length && out.length < limit; i++) {
       const index = (this.#next - i + this.#items.length) % this.#items.length
       const letter = this.#items[index]
-      if (letter !== undefined) out.push(letter)
+      if (letter === undefined) continue
+      if (q.deviceId !== undefined && letter.deviceId !== q.deviceId) continue
+      if (q.reason !== undefined && letter.reason !== q.reason) continue
+      out.push(letter)
     }
     return out
+  }
+
+  get size(): number {
+    return this.#items.length
   }
 
   clear(): void {

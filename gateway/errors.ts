@@ -8,10 +8,14 @@ export const REFUSAL_CODES = {
   topic_not_allowed: 'FW_ERR_GW_TOPIC_NOT_ALLOWED',
   subscription_not_allowed: 'FW_ERR_GW_SUBSCRIPTION_NOT_ALLOWED',
   message_too_large: 'FW_ERR_GW_MESSAGE_TOO_LARGE',
+  batch_too_large: 'FW_ERR_GW_BATCH_TOO_LARGE',
+  too_many_metrics: 'FW_ERR_GW_TOO_MANY_METRICS',
   payload_malformed: 'FW_ERR_GW_PAYLOAD_MALFORMED',
   payload_invalid: 'FW_ERR_GW_PAYLOAD_INVALID',
   timestamp_invalid: 'FW_ERR_GW_TIMESTAMP_INVALID',
+  timestamp_out_of_range: 'FW_ERR_GW_TIMESTAMP_OUT_OF_RANGE',
   metric_name_invalid: 'FW_ERR_GW_METRIC_NAME_INVALID',
+  value_missing: 'FW_ERR_GW_VALUE_MISSING',
   value_not_number: 'FW_ERR_GW_VALUE_NOT_NUMBER',
   value_not_finite: 'FW_ERR_GW_VALUE_NOT_FINITE',
 } as const
@@ -39,6 +43,14 @@ const OTHER_CODES = [
   'FW_ERR_GW_HANDOFF_FAILED',
   'FW_ERR_GW_NOT_STARTED',
   'FW_ERR_GW_LISTEN_FAILED',
+  /** A control packet (not PUBLISH) above MAX_CONTROL_PACKET_BYTES; the connection is closed. */
+  'FW_ERR_GW_PACKET_TOO_LARGE',
+  /** A bad query string on GET /api/dead-letters (400). */
+  'FW_ERR_GW_QUERY_INVALID',
+  /** mqtt.tlsCertFile / mqtt.tlsKeyFile could not be read or do not make a TLS server. */
+  'FW_ERR_GW_TLS_INVALID',
+  /** External broker mode: mqtt.brokerUrl could not be reached or refused the connection at start. */
+  'FW_ERR_GW_BROKER_UNAVAILABLE',
 ] as const
 
 /** Every code the gateway declares, for the catalogue test and docs/errors.md. */

@@ -7,10 +7,19 @@ export interface GatewayMetrics {
   authFailures: Counter<'reason'>
   rejected: Counter<'reason'>
   handoffFailures: Counter
+  redeliveries: Counter
+  throttled: Counter
+  retainedIgnored: Counter
 }
 
-/** Registers the gateway's metrics on the service's registry; `connectedDevices` is read at scrape time. */
-export function createGatewayMetrics(registry: Registry, connectedDevices: () => number): GatewayMetrics {
+/** Values read at scrape time. */
+export interface GatewayGauges {
+  connectedDevices: () => number
+  silentDevices: () => number
+}
+
+/** Registers the gateway's metrics on the service's registry. */
+export function createGatewayMetrics(registry: Registry, gauges: GatewayGauges): GatewayMetrics {
   const registers = [registry]
   // Label series appear with their first occurrence (no zero-initialised reasons), so a scrape
   // lists only the reasons that happened.
@@ -18,36 +27,30 @@ export function createGatewayMetrics(registry: Registry, connectedDevices: () =>
     name: 'forewarn_gateway_connected_devices',
     help: 'Devices with an authenticated MQTT connection',
     registers,
-    collect() { this.set(connectedDevices()) },
+    collect() { this.set(gauges.connectedDevices()) },
   })
+  new Gauge({
+    name: 'forewarn_gateway_silent_devices',
+    help: 'Devices silent for longer than their expected interval',
+    registers,
+    collect() { this.set(gauges.silentDevices()) },
+  })
+  const counter = <L extends string>(name: string, help: string, labelNames: L[] = []): Counter<L> =>
+    new Counter({ name, help, labelNames, registers })
   return {
-    messagesReceived: new Counter({
-      name: 'forewarn_gateway_messages_received_total',
-      help: 'PUBLISH packets from authenticated devices, by topic kind',
-      labelNames: ['kind'],
-      registers,
-    }),
-    readingsAccepted: new Counter({
-      name: 'forewarn_gateway_readings_accepted_total',
-      help: 'Readings handed on after validation',
-      registers,
-    }),
-    authFailures: new Counter({
-      name: 'forewarn_gateway_auth_failures_total',
-      help: 'Refused MQTT CONNECTs, by reason',
-      labelNames: ['reason'],
-      registers,
-    }),
-    rejected: new Counter({
-      name: 'forewarn_gateway_rejected_total',
-      help: 'Refused messages, metrics and subscriptions, by reason (each also a dead letter)',
-      labelNames: ['reason'],
-      registers,
-    }),
-    handoffFailures: new Counter({
-      name: 'forewarn_gateway_handoff_failures_total',
-      help: 'Telemetry messages whose readings could not be handed on (left unacknowledged)',
-      registers,
-    }),
+    messagesReceived: counter('forewarn_gateway_messages_received_total',
+      'PUBLISH packets from authenticated devices, by topic kind', ['kind']),
+    readingsAccepted: counter('forewarn_gateway_readings_accepted_total', 'Readings handed on after validation'),
+    authFailures: counter('forewarn_gateway_auth_failures_total', 'Refused MQTT CONNECTs, by reason', ['reason']),
+    rejected: counter('forewarn_gateway_rejected_total',
+      'Refused messages, metrics and subscriptions, by reason (each also a dead letter)', ['reason']),
+    handoffFailures: counter('forewarn_gateway_handoff_failures_total',
+      'Telemetry messages whose readings could not be handed on (left unacknowledged)'),
+    redeliveries: counter('forewarn_gateway_redeliveries_skipped_total',
+      'QoS 1/2 messages sent again (DUP) after being acknowledged; acknowledged again, not handled twice'),
+    throttled: counter('forewarn_gateway_throttled_total',
+      'Messages held back by the per-device rate limit before being handled'),
+    retainedIgnored: counter('forewarn_gateway_retained_ignored_total',
+      'External broker mode: retained messages delivered on subscribing, ignored as history'),
   }
 }

@@ -1,8 +1,10 @@
+import type { FastifyPluginAsync } from 'fastify'
 import type { Clock, Config, DeviceEvent, Fleet, Logger, Reading, Registry } from '../core/index.js'
 import type { DeadLetter } from './dead-letters.js'
+import type { GatewayEndpoints } from './listeners.js'
 
 export interface GatewayDeps {
-  /** Uses config.mqtt.{host,port,maxMessageBytes}. */
+  /** Uses config.mqtt.*. */
   config: Config
   fleet: Fleet
   logger: Logger
@@ -14,9 +16,9 @@ export interface GatewayDeps {
    * device sends it again after reconnecting.
    */
   onReadings: (readings: Reading[]) => Promise<void>
-  /** Connection status and device-reported faults. */
+  /** Connection status, device-reported faults, and silence (silent, resumed). */
   onDeviceEvent: (event: DeviceEvent) => void
-  /** Arrival time for messages without `ts` and dead-letter times; defaults to the system clock. */
+  /** Arrival time for messages without `ts`, liveness and dead-letter times; defaults to the system clock. */
   clock?: Clock
 }
 
@@ -27,12 +29,17 @@ export interface GatewayStats {
   readingsAccepted: number
   /** Refusals: whole messages, single metrics and subscriptions (one per dead letter). */
   rejected: number
+  /** Devices silent now (no telemetry for longer than their expected interval). */
+  silentDevices: number
 }
 
 export interface Gateway {
-  /** Listens on TCP config.mqtt.host:config.mqtt.port (0 = free port). */
+  /**
+   * Embedded: listens on TCP config.mqtt.host:config.mqtt.port (0 = free port), and TLS and
+   * WebSocket when configured. External (config.mqtt.brokerUrl): connects and subscribes.
+   */
   start(): Promise<void>
-  /** Closes clients, server and aedes. */
+  /** Closes clients, server and aedes, and clears every timer. */
   stop(): Promise<void>
   /** Actual port after start(). */
   readonly port: number
@@ -41,4 +48,10 @@ export interface Gateway {
   /** Newest first. */
   deadLetters(limit?: number): DeadLetter[]
   stats(): GatewayStats
+  /** Reports devices that fell silent now; a timer does it every mqtt.silenceCheckIntervalMs. */
+  checkSilence(): void
+  /** Fastify plugin with GET /api/dead-letters. */
+  readonly routes: FastifyPluginAsync
+  /** Every listener's URL after start() (external broker mode: the broker's URL, without password). */
+  endpoints(): GatewayEndpoints
 }

@@ -1,6 +1,8 @@
-import { isForewarnError, type Logger, type Reading } from '../core/index.js'
+import { isForewarnError, type Logger } from '../core/index.js'
 import { classifyFailure, retryDelay, type BackoffOptions, type WriteFailure } from './backoff.js'
+import type { DeadLetterList } from './dead-letters.js'
 import type { IngestMetrics } from './metrics.js'
+import { sleep } from './sleep.js'
 import type { TelemetryStore } from './types.js'
 
 export interface BatchWriterOptions {
@@ -8,7 +10,14 @@ export interface BatchWriterOptions {
   logger: Logger
   metrics: IngestMetrics
   backoff: BackoffOptions
+  deadLetters: DeadLetterList
   random?: () => number
+}
+
+/** Lines of one batch the store now has, and lines it refused for good (dead letters). */
+export interface WriteResult {
+  stored: number
+  deadLettered: number
 }
 
 /** A failed attempt: what the store threw, and how it is treated. */
@@ -17,10 +26,19 @@ interface Failed {
   failure: WriteFailure
 }
 
+interface Slice {
+  body: Buffer
+  points: number
+}
+
 /**
- * Writes one batch until the store has it. Retryable failures (store down, 5xx, 429, timeouts,
- * unknown errors) wait with backoff or the server's Retry-After and try again, for as long as
- * it takes; only a rejection of the data itself ends the batch without storing it.
+ * Writes one batch until the store has every line of it, or has refused some lines for good.
+ * Retryable failures (store down, 5xx, 429, timeouts, unknown errors) wait with backoff and
+ * jitter, or the server's Retry-After, and try again for as long as it takes. A refusal of
+ * the data (400, 413, 422) is narrowed down by halving: InfluxDB names no line, and 1.x
+ * reports a partial write after storing the good lines, so each half is written again
+ * (rewriting a stored point is idempotent) until the refused lines stand alone. Those become
+ * dead letters with InfluxDB's reason; everything else is stored.
  */
 export class BatchWriter {
   readonly #options: BatchWriterOptions
@@ -35,34 +53,45 @@ export class BatchWriter {
     return this.#failedWrites
   }
 
-  /** Resolves true once stored, false when the store rejected the batch as bad data. */
-  async write(batch: Reading[]): Promise<boolean> {
+  /**
+   * Writes the payloads (line protocol) as one body; resolves with what became of the lines,
+   * or undefined when `signal` ended the attempt.
+   */
+  async write(
+    payloads: readonly Buffer[], points: number, signal: AbortSignal,
+  ): Promise<WriteResult | undefined> {
+    if (points === 0) return { stored: 0, deadLettered: 0 }
+    return this.#writeSlice({ body: joinLines(payloads), points }, signal)
+  }
+
+  async #writeSlice(slice: Slice, signal: AbortSignal): Promise<WriteResult | undefined> {
     const { logger, backoff, random } = this.#options
     for (let attempt = 1; ; attempt++) {
-      const failed = await this.#tryWrite(batch)
+      const failed = await this.#tryWrite(slice, signal)
+      if (signal.aborted) return undefined
       if (failed === undefined) {
-        if (attempt === 1) return true
-        logger.info({ points: batch.length, attempts: attempt }, 'telemetry store recovered')
-        return true
+        const fields = { points: slice.points, attempts: attempt }
+        if (attempt > 1) logger.info(fields, 'telemetry store recovered')
+        return { stored: slice.points, deadLettered: 0 }
       }
-      if (!failed.failure.isRetryable) {
-        this.#reject(batch, failed)
-        return false
-      }
+      if (!failed.failure.isRetryable) return this.#narrowDown(slice, failed, signal)
+
       const retryInMs = retryDelay(failed.failure, attempt, backoff, random)
-      this.#logRetry(failed, { points: batch.length, attempt, retryInMs })
-      await sleep(retryInMs)
+      this.#logRetry(failed, { points: slice.points, attempt, retryInMs })
+      await sleep(retryInMs, signal)
+      if (signal.aborted) return undefined
     }
   }
 
   /** One attempt, timed and counted; returns the failure, or undefined once stored. */
-  async #tryWrite(batch: Reading[]): Promise<Failed | undefined> {
+  async #tryWrite(slice: Slice, signal: AbortSignal): Promise<Failed | undefined> {
     const { store, metrics, logger } = this.#options
     const endTimer = metrics.writeDuration.startTimer()
     const startedAt = performance.now()
     try {
-      await store.write(batch)
+      await store.writeLines(slice.body, { points: slice.points, signal })
     } catch (err: unknown) {
+      if (signal.aborted) return { err, failure: classifyFailure(err) }
       endTimer({ outcome: 'failed' })
       const failure = classifyFailure(err)
       this.#failedWrites += 1
@@ -73,21 +102,39 @@ export class BatchWriter {
     endTimer({ outcome: 'ok' })
     if (logger.isLevelEnabled('debug')) {
       const durationMs = Math.round(performance.now() - startedAt)
-      logger.debug({ points: batch.length, durationMs }, 'telemetry batch written')
+      logger.debug({ points: slice.points, durationMs }, 'telemetry batch written')
     }
     return undefined
   }
 
-  /**
-   * Until the on-disk spool exists a rejected batch is dropped: it is logged at error with the
-   * store's reason (InfluxDB's partial-write message) and counted in readings_dropped_total.
-   */
-  #reject(batch: Reading[], failed: Failed): void {
+  async #narrowDown(
+    slice: Slice, failed: Failed, signal: AbortSignal,
+  ): Promise<WriteResult | undefined> {
+    const refusal = refusalOf(failed.err)
+    if (slice.points === 1 || droppedAll(refusal.reason, slice.points)) {
+      this.#deadLetter(slice, failed, refusal)
+      return { stored: 0, deadLettered: slice.points }
+    }
+
+    const lines = slice.body.toString('utf8').split('\n')
+    const half = Math.ceil(lines.length / 2)
+    const first = await this.#writeSlice(sliceOf(lines.slice(0, half)), signal)
+    if (first === undefined) return undefined
+    const second = await this.#writeSlice(sliceOf(lines.slice(half)), signal)
+    if (second === undefined) return undefined
+    return {
+      stored: first.stored + second.stored,
+      deadLettered: first.deadLettered + second.deadLettered,
+    }
+  }
+
+  #deadLetter(slice: Slice, failed: Failed, refusal: Refusal): void {
+    const { deadLetters, metrics, logger } = this.#options
+    const kind = deadLetters.add(slice.body.toString('utf8').split('\n'), refusal, Date.now())
+    metrics.deadLetters.inc({ reason: kind }, slice.points)
     const { err } = failed
-    const reason = isForewarnError(err) ? err.details?.reason : undefined
-    const fields = { err, code: errorCode(err), points: batch.length, reason }
-    this.#options.logger.error(fields, 'telemetry batch rejected by the store')
-    this.#options.metrics.dropped.inc({ reason: failed.failure.reason }, batch.length)
+    const fields = { err, code: errorCode(err), points: slice.points, reason: refusal.reason, kind }
+    logger.error(fields, 'telemetry readings refused by the store were dead-lettered')
   }
 
   /**
@@ -103,11 +150,49 @@ export class BatchWriter {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+interface Refusal {
+  reason: string
+  status: number | undefined
 }
+
+function refusalOf(err: unknown): Refusal {
+  const details = isForewarnError(err) ? err.details : undefined
+  const reason = typeof details?.reason === 'string' ? details.reason : errorMessage(err)
+  const status = typeof details?.status === 'number' ? details.status : undefined
+  return { reason, status }
+}
+
+/** InfluxDB 1.x ends a partial write's reason with `dropped=N`: N = all lines means no good one. */
+function droppedAll(reason: string, points: number): boolean {
+  const match = /dropped=(\d+)/.exec(reason)
+  return match !== null && Number(match[1]) >= points
+}
+
+function sliceOf(lines: string[]): Slice {
+  return { body: Buffer.from(lines.join('\n'), 'utf8'), points: lines.length }
+}
+
+/** One body: the parts separated by \n, in one buffer (one copy of each part). */
+function joinLines(parts: readonly Buffer[]): Buffer {
+  if (parts.length === 1) return parts[0] as Buffer
+  let length = parts.length - 1
+  for (const part of parts) length += part.length
+  const body = Buffer.allocUnsafe(length)
+  let offset = 0
+  for (const part of parts) {
+    if (offset > 0) body[offset++] = NEWLINE
+    offset += part.copy(body, offset)
+  }
+  return body
+}
+
+const NEWLINE = 0x0a
 
 function errorCode(err: unknown): string | undefined {
   const code: unknown = (err as { code?: unknown } | null)?.code
   return typeof code === 'string' ? code : undefined
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
 }

@@ -20,7 +20,10 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Reading } from '../core/index.js'
 import { StoreUnavailableError, WriteFailedError, WriteRejectedError } from './errors.js'
-import type { CountQuery, RangeQuery, SeriesPoint, TelemetryStore } from './types.js'
+import { parseLine } from './line-protocol.js'
+import type {
+  CountQuery, RangeQuery, SeriesPoint, TelemetryStore, WriteLinesOptions,
+} from './types.js'
 import { validateCountQuery, validateRangeQuery } from './validate.js'
 import { subMillisecondOffset } from './point-identity.js'
 
@@ -116,6 +119,21 @@ class EmbeddedStore implements TelemetryStore {
     } catch (err: unknown) {
       throw toWriteError(err, readings.length)
     }
+  }
+
+  async writeLines(body: Buffer, options: WriteLinesOptions): Promise<void> {
+    if (body.length === 0) return
+    const readings: Reading[] = []
+    for (const line of body.toString('utf8').split('\n')) {
+      const reading = parseLine(line)
+      if (reading === undefined) {
+        const reason = `unable to parse '${line}'`
+        const details = { failure: 'rejected' as const, points: options.points, reason }
+        throw new WriteRejectedError(`SQLite store rejected a line: ${reason}`, details)
+      }
+      readings.push(reading)
+    }
+    await this.write(readings)
   }
 
   async query(q: RangeQuery): Promise<SeriesPoint[]> {

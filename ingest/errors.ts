@@ -9,6 +9,8 @@ export const INGEST_ERROR_CODES = [
   'FW_ERR_ING_QUERY_INVALID',
   'FW_ERR_ING_READING_INVALID',
   'FW_ERR_ING_NOT_RUNNING',
+  'FW_ERR_ING_SPOOL_LOCKED',
+  'FW_ERR_ING_SPOOL_FAILED',
 ] as const
 
 export type IngestErrorCode = typeof INGEST_ERROR_CODES[number]
@@ -84,5 +86,22 @@ export class ReadingInvalidError extends ForewarnError {
 export class NotRunningError extends ForewarnError {
   constructor(message: string, options: ForewarnErrorOptions = {}) {
     super('FW_ERR_ING_NOT_RUNNING', message, { statusCode: 503, ...options })
+  }
+}
+
+/** Another live process holds the spool directory's lock; two writers would corrupt it. */
+export class SpoolLockedError extends ForewarnError {
+  constructor(message: string, options: ForewarnErrorOptions = {}) {
+    super('FW_ERR_ING_SPOOL_LOCKED', message, { statusCode: 503, ...options })
+  }
+}
+
+/**
+ * The spool could not be opened, written or synced (disk full, permissions, I/O error). From
+ * accept() it means the readings were not made durable and must not be acknowledged.
+ */
+export class SpoolFailedError extends ForewarnError {
+  constructor(message: string, options: ForewarnErrorOptions = {}) {
+    super('FW_ERR_ING_SPOOL_FAILED', message, { statusCode: 503, ...options })
   }
 }

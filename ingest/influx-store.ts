@@ -4,7 +4,9 @@ import { StoreUnavailableError } from './errors.js'
 import { toQueryError, toWriteError } from './influx-errors.js'
 import { countStatement, parseCount, parseSeries, rangeStatement } from './influxql.js'
 import { toLines } from './line-protocol.js'
-import type { CountQuery, RangeQuery, SeriesPoint, TelemetryStore } from './types.js'
+import type {
+  CountQuery, RangeQuery, SeriesPoint, TelemetryStore, WriteLinesOptions,
+} from './types.js'
 import { validateCountQuery, validateRangeQuery } from './validate.js'
 
 /**
@@ -16,7 +18,7 @@ import { validateCountQuery, validateRangeQuery } from './validate.js'
  * every generation: 1.x natively, 2.x through DBRP mappings (created automatically for
  * buckets since 2.4) and 3.x Core. So one configuration (url, database, retentionPolicy, plus a
  * token for 2.x/3.x or username/password for 1.x) reaches all three. From the library we keep
- * `Point` (line-protocol serialisation and escaping) and its Node transport,
+ * its Node transport,
  * `transport.request(path, body, { method, headers })`: it adds `Authorization: Token`, applies
  * the timeout, resolves 2xx bodies (JSON when the response says so) and rejects anything else
  * with an HttpError carrying status, body and headers (Retry-After, X-Influxdb-Error).
@@ -56,13 +58,21 @@ class InfluxStore implements TelemetryStore {
 
   async write(readings: Reading[]): Promise<void> {
     if (readings.length === 0) return
+    await this.writeLines(Buffer.from(toLines(readings), 'utf8'), { points: readings.length })
+  }
+
+  async writeLines(body: Buffer, options: WriteLinesOptions): Promise<void> {
+    if (body.length === 0) return
     const transport = this.#requireOpen()
     const path = `/write?${this.#params({ precision: 'ns' })}`
-    const options = this.#sendOptions('POST', { 'content-type': 'text/plain; charset=utf-8' })
+    const send = this.#sendOptions('POST', { 'content-type': 'text/plain; charset=utf-8' })
+    const request = requestSignal(options.signal)
     try {
-      await transport.request(path, toLines(readings), options)
+      await sendBytes(transport, path, body, { ...send, signal: request.signal })
     } catch (err: unknown) {
-      throw toWriteError(err, readings.length)
+      throw toWriteError(err, options.points)
+    } finally {
+      request.release()
     }
   }
 
@@ -126,6 +136,38 @@ class InfluxStore implements TelemetryStore {
     const basic = Buffer.from(`${username}:${password ?? ''}`).toString('base64')
     return { method, headers: { ...headers, authorization: `Basic ${basic}` } }
   }
+}
+
+/**
+ * POSTs bytes as they are. transport.request() would JSON-encode a Buffer, so this goes one
+ * level down to send(), which copies the body into its request as it does for a string
+ * (typed as string, it takes any Buffer.from() input) and reports HTTP errors the same way.
+ */
+function sendBytes(
+  transport: Transport, path: string, body: Buffer, options: SendOptions,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transport.send(path, body as unknown as string, options, {
+      complete: () => resolve(),
+      error: (err: Error) => reject(err),
+    })
+  })
+}
+
+/**
+ * A signal for one request that follows `outer`. The client's transport adds an abort
+ * listener to the signal of every request and never removes it, so handing it the drain's
+ * long-lived signal would pile up one listener per write.
+ */
+function requestSignal(
+  outer: AbortSignal | undefined,
+): { signal: AbortSignal, release: () => void } {
+  const controller = new AbortController()
+  if (outer === undefined) return { signal: controller.signal, release: () => undefined }
+  const abort = (): void => controller.abort()
+  if (outer.aborted) abort()
+  else outer.addEventListener('abort', abort)
+  return { signal: controller.signal, release: () => outer.removeEventListener('abort', abort) }
 }
 
 /** The telemetry store on an InfluxDB 1.x, 2.x or 3.x server, through its v1 HTTP API. */

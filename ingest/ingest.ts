@@ -1,9 +1,10 @@
 import { join } from 'node:path'
 import type { Config, Logger, Reading, Registry } from '../core/index.js'
+import { DeadLetterList, type DeadLetter } from './dead-letters.js'
 import { createEmbeddedStore } from './embedded-store.js'
 import { createInfluxStore } from './influx-store.js'
 import { createIngestMetrics } from './metrics.js'
-import { Pipeline } from './pipeline.js'
+import { Pipeline, type PipelineStats } from './pipeline.js'
 import type { CountQuery, RangeQuery, SeriesPoint, TelemetryStore } from './types.js'
 
 export interface IngestDeps {
@@ -15,32 +16,37 @@ export interface IngestDeps {
 }
 
 export interface Ingest {
+  /** Opens the spool (replaying what an earlier run left), then the store. */
   start(): Promise<void>
-  /** Flushes everything buffered, then closes the store. */
+  /**
+   * Refuses new readings, writes what it can within spool.stopTimeoutMs, leaves the rest in
+   * the spool for the next start, then closes the store.
+   */
   stop(): Promise<void>
-  /** Resolves once the readings are queued for writing (later: durably spooled). */
+  /** Resolves once the readings are durable in the on-disk spool (fdatasync'ed). */
   accept(readings: Reading[]): Promise<void>
-  /** Resolves when everything accepted so far is stored (retries included). */
+  /** Resolves when everything accepted so far is stored or dead-lettered (retries included). */
   flush(): Promise<void>
   query(q: RangeQuery): Promise<SeriesPoint[]>
   count(q: CountQuery): Promise<number>
   isReady(): Promise<boolean>
-  /** failedWrites counts failed write attempts, retried or not. */
-  stats(): { accepted: number, stored: number, pending: number, failedWrites: number }
+  stats(): PipelineStats
+  /** The newest readings the store refused for good, oldest first, with the store's reason. */
+  deadLetters(): DeadLetter[]
   readonly store: TelemetryStore
 }
 
-/**
- * The in-memory buffer holds at most this many batches (never fewer than MIN_PENDING_READINGS
- * readings): with the defaults 20 × 5000 = 100,000 readings, some tens of MB, which rides out
- * a store outage of a minute or more at 1,000 readings/s before accept() starts to wait.
- */
-const MAX_PENDING_BATCHES = 20
-const MIN_PENDING_READINGS = 10_000
+/** Segments are started at this size; a small file is deleted soon after it is stored. */
+const SEGMENT_BYTES = 16 * 1024 * 1024
 
 /** The file the embedded store uses under data.dir. */
 export function embeddedStoreFile(config: Config): string {
   return join(config.data.dir, 'telemetry.sqlite')
+}
+
+/** The spool directory: spool.dir, or <data.dir>/spool. */
+export function spoolDirectory(config: Config): string {
+  return config.spool.dir === '' ? join(config.data.dir, 'spool') : config.spool.dir
 }
 
 function storeFromConfig(config: Config): TelemetryStore {
@@ -54,20 +60,32 @@ type State = 'idle' | 'running' | 'stopped'
 class IngestService implements Ingest {
   readonly store: TelemetryStore
   readonly #pipeline: Pipeline
+  readonly #deadLetters: DeadLetterList
   readonly #logger: Logger
   #state: State = 'idle'
   #stopped: Promise<void> = Promise.resolve()
 
-  constructor(store: TelemetryStore, pipeline: Pipeline, logger: Logger) {
-    this.store = store
-    this.#pipeline = pipeline
-    this.#logger = logger
+  constructor(parts: {
+    store: TelemetryStore
+    pipeline: Pipeline
+    deadLetters: DeadLetterList
+    logger: Logger
+  }) {
+    this.store = parts.store
+    this.#pipeline = parts.pipeline
+    this.#deadLetters = parts.deadLetters
+    this.#logger = parts.logger
   }
 
   async start(): Promise<void> {
     if (this.#state !== 'idle') return
     await this.store.open()
-    this.#pipeline.start()
+    try {
+      await this.#pipeline.start()
+    } catch (err: unknown) {
+      await this.store.close()
+      throw err
+    }
     this.#state = 'running'
     this.#logger.info({ store: this.store.kind }, 'ingest started')
   }
@@ -104,23 +122,37 @@ class IngestService implements Ingest {
     return this.#state === 'running' && this.store.ping()
   }
 
-  stats(): { accepted: number, stored: number, pending: number, failedWrites: number } {
+  stats(): PipelineStats {
     return this.#pipeline.stats()
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.#deadLetters.list()
   }
 }
 
-/** Wires the store (from config unless given), the batching pipeline and the ingest metrics. */
+/** Wires the store (from config unless given), the spool, the pipeline and the metrics. */
 export function createIngest(deps: IngestDeps): Ingest {
   const { config } = deps
   const logger = deps.logger.child({ module: 'ingest' })
   const store = deps.store ?? storeFromConfig(config)
+  const deadLetters = new DeadLetterList()
   const pipeline = new Pipeline({
     store,
     logger,
     metrics: createIngestMetrics(deps.metrics),
+    deadLetters,
+    spool: {
+      dir: spoolDirectory(config),
+      maxBytes: config.spool.maxBytes,
+      maxMemoryBytes: config.spool.maxMemoryBytes,
+      segmentBytes: SEGMENT_BYTES,
+    },
     batchSize: config.influx.batchSize,
+    maxBatchBytes: config.influx.maxBatchBytes,
     flushIntervalMs: config.influx.flushIntervalMs,
-    maxPending: Math.max(config.influx.batchSize * MAX_PENDING_BATCHES, MIN_PENDING_READINGS),
+    maxWritesInFlight: config.influx.maxWritesInFlight,
+    stopTimeoutMs: config.spool.stopTimeoutMs,
   })
-  return new IngestService(store, pipeline, logger)
+  return new IngestService({ store, pipeline, deadLetters, logger })
 }

@@ -1,101 +1,155 @@
 import type { Logger, Reading } from '../core/index.js'
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js'
-import { BatchWriter } from './batch-writer.js'
+import { Admission } from './admission.js'
+import { BatchWriter, type WriteResult } from './batch-writer.js'
+import type { DeadLetterList } from './dead-letters.js'
+import { Drainer } from './drainer.js'
 import { NotRunningError } from './errors.js'
+import { FlushWaiters } from './flush-waiters.js'
+import { GroupCommitter } from './group-commit.js'
+import { LineEncoder } from './line-encoder.js'
 import type { IngestMetrics } from './metrics.js'
-import { ReadingQueue } from './reading-queue.js'
+import { SpoolFeed, type Batch } from './spool-feed.js'
+import { comparePositions, type FrameRun, type Position } from './spool-frame.js'
+import { SpoolLog, type OpenedSpool } from './spool-log.js'
 import type { TelemetryStore } from './types.js'
-import { validateReadings } from './validate.js'
+
+export interface SpoolOptions {
+  dir: string
+  /** Unstored spool bytes at most; beyond it accept() waits. */
+  maxBytes: number
+  /** Durable frames also kept in memory for the writer, at most. */
+  maxMemoryBytes: number
+  segmentBytes: number
+}
 
 export interface PipelineOptions {
   store: TelemetryStore
   logger: Logger
   metrics: IngestMetrics
+  deadLetters: DeadLetterList
+  spool: SpoolOptions
   batchSize: number
+  maxBatchBytes: number
   flushIntervalMs: number
-  /** Readings held in memory (queued + in flight) before accept() waits for room. */
-  maxPending: number
+  /** Batches written to the store at the same time at most. */
+  maxWritesInFlight: number
+  /** How long stop() keeps writing before it leaves the rest in the spool. */
+  stopTimeoutMs: number
   backoff?: Partial<BackoffOptions>
   random?: () => number
 }
 
 export interface PipelineStats {
+  /** Readings this run made durable. */
   accepted: number
+  /** Readings written to the store by this run, replayed ones included. */
   stored: number
+  /** Readings the store refused for good. */
+  deadLettered: number
+  /** Of stored and deadLettered, readings an earlier run had accepted. */
+  replayed: number
+  /** Readings this run accepted that are neither stored nor dead-lettered yet. */
   pending: number
+  /** Spool bytes not yet stored (this run's and any earlier run's). */
+  spoolBytes: number
   /** Failed write attempts, retried or not. */
   failedWrites: number
 }
 
-interface RoomWaiter {
-  readings: Reading[]
-  resolve: () => void
-  reject: (err: Error) => void
-}
+/**
+ * Unsynced bytes at most: a caller that does not wait for accept() cannot grow memory beyond
+ * this while the disk catches up.
+ */
+const MAX_UNSYNCED_BYTES = 16 * 1024 * 1024
 
-interface FlushWaiter {
-  target: number
-  resolve: () => void
-}
-
-type State = 'idle' | 'running' | 'stopping' | 'stopped'
+type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped'
 
 /**
- * Accepted readings → batches → the store, one write in flight at a time and in acceptance
- * order, so a later value of a point can never be overtaken by an earlier one on retry.
+ * accept() → spool (durable, group-committed) → writer → store, in acceptance order.
  *
- * A batch goes out when it is full (batchSize), when its oldest reading has waited
- * flushIntervalMs, or when flush()/stop() asks. A failed batch is kept and retried with
- * backoff until it is stored; only a rejection of the data itself (HTTP 400 class) ends it.
- * Memory is bounded by maxPending: beyond it accept() waits (backpressure, so MQTT QoS 1
- * acknowledgements slow down) rather than dropping anything.
+ * accept() resolves once the readings are fdatasync'ed in the on-disk spool; the gateway
+ * withholds the MQTT PUBACK until then, so an acknowledged reading survives a crash. The
+ * writer drains the spool in batches (batchSize lines, maxBatchBytes, flushIntervalMs) and
+ * retries with backoff until the store has them. Bounds: the spool's bytes on disk
+ * (accept() waits beyond them: backpressure, which slows devices through withheld PUBACKs),
+ * the in-memory copy (beyond it the writer reads back from disk), and the unsynced bytes.
  */
 export class Pipeline {
   readonly #options: PipelineOptions
   readonly #writer: BatchWriter
-  readonly #queue = new ReadingQueue()
+  readonly #log: SpoolLog
+  readonly #encoder = new LineEncoder()
+  #committer: GroupCommitter | undefined
+  #drainer: Drainer | undefined
   #state: State = 'idle'
-  #accepted = 0
-  #stored = 0
-  /** Readings taken out of the queue into batches, and readings whose batch has finished. */
-  #taken = 0
-  #done = 0
-  #flushTarget = 0
-  #isTimerDue = false
-  #isDraining = false
-  #timer: NodeJS.Timeout | undefined
-  #drain: Promise<void> = Promise.resolve()
+  #stats = { accepted: 0, stored: 0, deadLettered: 0, replayed: 0, doneLines: 0 }
+  /** Frames handed to the spool by this run, and of those, stored, dead-lettered or failed. */
+  #submittedFrames = 0
+  #doneFrames = 0
+  #spoolBytes = 0
+  #replayUntil: Position = { segment: 0, offset: 0 }
+  #isReplayDone = true
   #stopped: Promise<void> = Promise.resolve()
-  #roomWaiters: RoomWaiter[] = []
-  #flushWaiters: FlushWaiter[] = []
+  readonly #admission: Admission
+  readonly #flushes = new FlushWaiters()
 
   constructor(options: PipelineOptions) {
     this.#options = options
     const backoff = { ...DEFAULT_BACKOFF, ...options.backoff }
     this.#writer = new BatchWriter({ ...options, backoff })
+    const { spool, logger, metrics } = options
+    this.#log = new SpoolLog({
+      dir: spool.dir, segmentBytes: spool.segmentBytes, logger,
+      onCorruption: (bytes) => metrics.corruptBytes.inc(bytes),
+    })
+    this.#admission = new Admission({
+      maxSpoolBytes: spool.maxBytes,
+      maxUnsyncedBytes: MAX_UNSYNCED_BYTES,
+      level: () => ({
+        spoolBytes: this.#spoolBytes,
+        unsyncedBytes: this.#committer?.unsyncedBytes ?? 0,
+      }),
+      submit: (frame, lines) => this.#submit(frame, lines),
+      onWaiting: (waiting) => metrics.waiting.set(waiting),
+    })
   }
 
-  start(): void {
+  /** Opens the spool and starts draining it, replaying what an earlier run left behind. */
+  async start(): Promise<void> {
     if (this.#state !== 'idle') return
+    this.#state = 'starting'
+    let opened: OpenedSpool
+    try {
+      opened = await this.#log.open()
+    } catch (err: unknown) {
+      this.#state = 'idle'
+      throw err
+    }
+    const { spool, logger } = this.#options
+    this.#spoolBytes = opened.pendingBytes
+    this.#replayUntil = opened.tail
+    this.#isReplayDone = comparePositions(opened.cursor, opened.tail) >= 0
+    this.#updateGauges()
+    const replay = { bytes: opened.pendingBytes, dir: spool.dir }
+    if (!this.#isReplayDone) logger.info(replay, 'spool replay started')
+
+    const feed = new SpoolFeed({
+      log: this.#log,
+      maxMemoryBytes: spool.maxMemoryBytes,
+      cursor: opened.cursor,
+      replayUntil: opened.tail,
+    })
+    this.#committer = this.#createCommitter(feed)
+    this.#drainer = this.#createDrainer(feed)
+    this.#drainer.start()
     this.#state = 'running'
   }
 
-  /** Refuses new readings, then writes everything accepted, retrying as long as it takes. */
+  /** Refuses new readings, writes for up to stopTimeoutMs, and leaves the rest in the spool. */
   stop(): Promise<void> {
     if (this.#state === 'running') this.#stopped = this.#stop()
     return this.#stopped
-  }
-
-  async #stop(): Promise<void> {
-    this.#state = 'stopping'
-    const refused = new NotRunningError('ingest is stopping; the readings were not accepted')
-    for (const waiter of this.#roomWaiters.splice(0)) waiter.reject(refused)
-
-    await this.flush()
-    await this.#drain
-    clearTimeout(this.#timer)
-    this.#timer = undefined
-    this.#state = 'stopped'
   }
 
   async accept(readings: Reading[]): Promise<void> {
@@ -104,127 +158,149 @@ export class Pipeline {
       const message = `ingest is ${state}; call start() before accept()`
       throw new NotRunningError(message, { details: { state } })
     }
-    validateReadings(readings)
     if (readings.length === 0) return
-
-    const copy = readings.slice()
-    if (this.#roomWaiters.length === 0 && this.#hasRoomFor(copy.length)) {
-      this.#enqueue(copy)
-      return
-    }
-    await new Promise<void>((resolve, reject) => {
-      this.#roomWaiters.push({ readings: copy, resolve, reject })
-    })
+    await this.#admission.admit(this.#encoder.encodeFrame(readings), readings.length)
   }
 
-  /** Resolves once every reading accepted before the call is stored (or rejected as bad data). */
+  /** Resolves once everything accepted before the call is stored or dead-lettered. */
   async flush(): Promise<void> {
-    const target = this.#accepted
-    if (this.#done >= target) return
-    this.#flushTarget = Math.max(this.#flushTarget, target)
-    const flushed = new Promise<void>((resolve) => this.#flushWaiters.push({ target, resolve }))
-    this.#kick()
+    const target = this.#submittedFrames
+    if (this.#isFlushedTo(target)) return
+    if (this.#state === 'stopped') throw stoppedBeforeStored()
+    const flushed = this.#flushes.wait(target)
+    this.#drainer?.wake()
     await flushed
   }
 
   stats(): PipelineStats {
+    const { accepted, stored, deadLettered, replayed, doneLines } = this.#stats
     return {
-      accepted: this.#accepted,
-      stored: this.#stored,
-      pending: this.#pending(),
+      accepted, stored, deadLettered, replayed,
+      pending: accepted - doneLines,
+      spoolBytes: this.#spoolBytes,
       failedWrites: this.#writer.failedWrites,
     }
   }
 
-  #pending(): number {
-    return this.#accepted - this.#done
-  }
+  async #stop(): Promise<void> {
+    this.#state = 'stopping'
+    const refused = new NotRunningError('ingest is stopping; the readings were not accepted')
+    this.#admission.refuseAll(refused)
 
-  /** An oversized single call still gets in once everything before it is written. */
-  #hasRoomFor(count: number): boolean {
-    const pending = this.#pending()
-    return pending === 0 || pending + count <= this.#options.maxPending
-  }
-
-  #enqueue(readings: Reading[]): void {
-    this.#queue.push(readings)
-    this.#accepted += readings.length
-    this.#options.metrics.accepted.inc(readings.length)
-    this.#options.metrics.pending.set(this.#pending())
-    if (this.#queue.size >= this.#options.batchSize) this.#kick()
-    else this.#armTimer()
-  }
-
-  /** Admits waiting accept() calls in arrival order, so none overtakes an earlier one. */
-  #admitWaiters(): void {
-    while (this.#roomWaiters.length > 0) {
-      const next = this.#roomWaiters[0] as RoomWaiter
-      if (!this.#hasRoomFor(next.readings.length)) return
-      this.#roomWaiters.shift()
-      this.#enqueue(next.readings)
-      next.resolve()
+    await this.#committer?.idle()
+    const isFlushed = await this.#flushWithin(this.#options.stopTimeoutMs)
+    await this.#drainer?.stop()
+    this.#flushes.rejectAll(stoppedBeforeStored())
+    await this.#log.close()
+    this.#state = 'stopped'
+    if (!isFlushed) {
+      const { stopTimeoutMs, spool, logger } = this.#options
+      const fields = { bytes: this.#spoolBytes, durationMs: stopTimeoutMs, dir: spool.dir }
+      logger.warn(fields, 'stop timed out; unstored readings stay in the spool for the next start')
     }
   }
 
-  #armTimer(): void {
-    if (this.#timer !== undefined || this.#queue.size === 0) return
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      this.#isTimerDue = this.#queue.size > 0
-      this.#kick()
-    }, this.#options.flushIntervalMs)
-  }
-
-  #kick(): void {
-    if (this.#isDraining || (this.#state !== 'running' && this.#state !== 'stopping')) return
-    this.#isDraining = true
-    this.#drain = this.#drainLoop()
-  }
-
-  async #drainLoop(): Promise<void> {
+  /** True once everything is stored; false when the time ran out or stop() cut the flush short. */
+  async #flushWithin(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs)
+    })
+    // Rejected only when stop() gives up on the flush, which is what false reports.
+    const flushed = this.flush().then(() => true, () => false)
     try {
-      for (let batch = this.#nextBatch(); batch !== undefined; batch = this.#nextBatch()) {
-        const isStored = await this.#writer.write(batch)
-        this.#settle(batch.length, isStored)
-      }
-    } catch (err: unknown) {
-      this.#options.logger.error({ err }, 'telemetry writer failed')
+      return await Promise.race([flushed, timedOut])
     } finally {
-      // Runs in the same tick as the last #nextBatch(), so no #kick() in between misses work.
-      this.#isDraining = false
+      clearTimeout(timer)
     }
   }
 
-  #nextBatch(): Reading[] | undefined {
-    const size = this.#queue.size
-    if (size === 0) return undefined
-    const isFull = size >= this.#options.batchSize
-    const isDue = this.#isTimerDue || this.#flushTarget > this.#taken || this.#state === 'stopping'
-    if (!isFull && !isDue) return undefined
-
-    const batch = this.#queue.take(this.#options.batchSize)
-    this.#taken += batch.length
-    if (this.#queue.size === 0) this.#isTimerDue = false
-    else this.#armTimer()
-    return batch
+  #createCommitter(feed: SpoolFeed): GroupCommitter {
+    const { logger, metrics } = this.#options
+    return new GroupCommitter({
+      log: this.#log,
+      logger,
+      observeSync: (seconds) => metrics.syncDuration.observe(seconds),
+      onDurable: (run) => this.#onDurable(feed, run),
+      onFailed: (frames) => {
+        this.#doneFrames += frames
+        this.#resolveFlushes()
+      },
+    })
   }
 
-  #settle(count: number, isStored: boolean): void {
-    this.#done += count
-    if (isStored) {
-      this.#stored += count
-      this.#options.metrics.stored.inc(count)
+  #createDrainer(feed: SpoolFeed): Drainer {
+    const { batchSize, maxBatchBytes, flushIntervalMs, logger } = this.#options
+    return new Drainer({
+      feed,
+      writer: this.#writer,
+      log: this.#log,
+      limits: { maxLines: batchSize, maxBytes: maxBatchBytes },
+      flushIntervalMs,
+      maxInFlight: this.#options.maxWritesInFlight,
+      logger,
+      isForced: () => this.#flushes.isWaiting || this.#state === 'stopping',
+      onCommitted: (batch, result) => this.#onCommitted(batch, result),
+    })
+  }
+
+  #submit(frame: Buffer, lines: number): Promise<void> {
+    this.#submittedFrames += 1
+    return (this.#committer as GroupCommitter).submit(frame, lines)
+  }
+
+  #onDurable(feed: SpoolFeed, run: FrameRun): void {
+    let lines = 0
+    for (const count of run.lines) lines += count
+    this.#stats.accepted += lines
+    this.#options.metrics.accepted.inc(lines)
+    feed.addDurable(run)
+    this.#spoolBytes = this.#log.pendingBytes()
+    this.#updateGauges()
+    this.#admission.release()
+    this.#drainer?.wake()
+  }
+
+  #onCommitted(batch: Batch, result: WriteResult): void {
+    const { metrics } = this.#options
+    const stats = this.#stats
+    stats.stored += result.stored
+    stats.deadLettered += result.deadLettered
+    stats.replayed += batch.replayLines
+    stats.doneLines += batch.lines - batch.replayLines
+    metrics.stored.inc(result.stored)
+    metrics.replayed.inc(batch.replayLines)
+    const { oldestAcceptedAt } = batch
+    if (oldestAcceptedAt !== undefined) {
+      metrics.storedLag.observe((performance.now() - oldestAcceptedAt) / 1000)
     }
-    this.#options.metrics.pending.set(this.#pending())
-    this.#admitWaiters()
+    this.#doneFrames += batch.currentFrames
+    this.#spoolBytes = this.#log.pendingBytes()
+    if (!this.#isReplayDone && comparePositions(batch.end, this.#replayUntil) >= 0) {
+      this.#isReplayDone = true
+      this.#options.logger.info({ readings: stats.replayed }, 'spool replay finished')
+    }
+    this.#updateGauges()
+    this.#admission.release()
     this.#resolveFlushes()
   }
 
-  #resolveFlushes(): void {
-    const waiting = this.#flushWaiters
-    this.#flushWaiters = waiting.filter((waiter) => waiter.target > this.#done)
-    for (const waiter of waiting) {
-      if (waiter.target <= this.#done) waiter.resolve()
-    }
+  /** An earlier run's frames come first in the spool, so a flush waits for them too. */
+  #isFlushedTo(target: number): boolean {
+    return this.#isReplayDone && this.#doneFrames >= target
   }
+
+  #resolveFlushes(): void {
+    this.#flushes.settle((target) => this.#isFlushedTo(target))
+  }
+
+  #updateGauges(): void {
+    const { metrics } = this.#options
+    metrics.spoolBytes.set(this.#spoolBytes)
+    metrics.pending.set(this.#stats.accepted - this.#stats.doneLines)
+  }
+}
+
+function stoppedBeforeStored(): NotRunningError {
+  return new NotRunningError('ingest stopped before these readings were stored; they stay in the spool')
 }

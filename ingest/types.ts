@@ -34,14 +34,26 @@ export interface CountQuery {
   to?: number
 }
 
+export interface WriteLinesOptions {
+  /** Lines in the body, for error details. */
+  points: number
+  /** Abandons the write (stop() after its timeout); the lines stay in the spool. */
+  signal?: AbortSignal
+}
+
 /**
- * Where telemetry lands. Writing the same (asset, metric, time) twice keeps one point
- * (the last value), so a retried batch never duplicates data.
+ * Where telemetry lands. Writing the same point (series, millisecond, value) twice keeps one,
+ * so a retried or replayed batch never duplicates data.
  */
 export interface TelemetryStore {
   readonly kind: 'influx' | 'embedded'
   open(): Promise<void>
   write(readings: Reading[]): Promise<void>
+  /**
+   * Writes UTF-8 line protocol in the telemetry schema (as toLine() makes it, lines separated
+   * by \n). The pipeline spools these bytes and hands them on without parsing them again.
+   */
+  writeLines(body: Buffer, options: WriteLinesOptions): Promise<void>
   query(q: RangeQuery): Promise<SeriesPoint[]>
   count(q: CountQuery): Promise<number>
   ping(): Promise<boolean>

@@ -12,26 +12,35 @@ const UNSAFE_TAG_CHARS = /[\u0000-\u001f\u007f\\]/
 
 const AGGREGATES = new Set(['mean', 'min', 'max'])
 
-/** Throws FW_ERR_ING_READING_INVALID naming the first bad reading and field. */
-export function validateReadings(readings: readonly Reading[]): void {
-  readings.forEach((reading, index) => {
-    const problem = readingProblem(reading)
-    if (problem === undefined) return
-    const { field, message } = problem
-    throw new ReadingInvalidError(`readings[${index}].${field} ${message}`, {
-      details: { index, field, assetId: reading.assetId, deviceId: reading.deviceId },
-    })
+/** What is wrong with a reading: the field and a message naming the value received. */
+export interface ReadingProblem {
+  field: string
+  message: string
+}
+
+/** The error for reading `index` of an accept() call. */
+export function readingInvalid(
+  reading: Reading, index: number, problem: ReadingProblem,
+): ReadingInvalidError {
+  const { field, message } = problem
+  return new ReadingInvalidError(`readings[${index}].${field} ${message}`, {
+    details: { index, field, assetId: reading.assetId, deviceId: reading.deviceId },
   })
 }
 
-function readingProblem(reading: Reading): { field: string, message: string } | undefined {
+/** Value and time must be finite numbers. */
+export function numberProblem(reading: Reading): ReadingProblem | undefined {
   if (!Number.isFinite(reading.value)) {
     return { field: 'value', message: `must be a finite number, got ${reading.value}` }
   }
   if (!Number.isFinite(reading.time)) {
     return { field: 'time', message: `must be epoch ms, got ${reading.time}` }
   }
+  return undefined
+}
 
+/** Ids and tags must be strings that line protocol carries faithfully. */
+export function textProblem(reading: Reading): ReadingProblem | undefined {
   const texts: Array<[string, unknown]> = [
     ['assetId', reading.assetId], ['metric', reading.metric], ['deviceId', reading.deviceId],
     ['tags.siteId', reading.tags?.siteId], ['tags.customerId', reading.tags?.customerId],

@@ -3,6 +3,7 @@ import { AnomalyDetector } from './anomaly-detector.js'
 import { DegradationDetector } from './degradation-detector.js'
 import { ModelsError } from './errors.js'
 import { toSignal, type Finding } from './finding.js'
+import { NoveltyScore } from './novelty-score.js'
 import { PhysicalRangeCheck } from './physical-range.js'
 import type { BaselineState } from './robust-baseline.js'
 import { streamContext, type StreamContext } from './stream-context.js'
@@ -28,6 +29,11 @@ export interface StreamObservation {
   signals: Signal[]
   /** Robust z-score of the reading; 0 while warming up or when not scored. Never NaN. */
   score: number
+  /**
+   * Continuous anomaly score in [0, 1): how far the reading goes beyond the stream's recent
+   * record deviations (models/novelty-score.ts). 0 while warming up or when not scored.
+   */
+  anomalyScore: number
   isSensorFault: boolean
   /** Set when the reading was not used at all. */
   ignored: IgnoredReason | null
@@ -49,6 +55,7 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
   const context = streamContext(options.assetId, options.metric, options.profile)
   const range = new PhysicalRangeCheck(context)
   const anomaly = new AnomalyDetector(context, options.settings)
+  const novelty = new NoveltyScore(options.settings.warmupReadings)
   const limit = context.failureLimit
   const degradation = limit === undefined
     ? null
@@ -64,11 +71,12 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
     const findings: Finding[] = checked.finding === null ? [] : [checked.finding]
     if (checked.isFault) return observation(findings, 0, { isSensorFault: true })
 
+    const anomalyScore = novelty.observe(time, value)
     const step = anomaly.observe(time, value)
     if (step.finding !== null) findings.push(step.finding)
     const trend = degradation?.observe(time, value, step.score, anomaly.baseline) ?? null
     if (trend !== null) findings.push(trend)
-    return observation(findings, step.score, { isRebaselined: step.isRebaselined })
+    return observation(findings, step.score, { anomalyScore, isRebaselined: step.isRebaselined })
   }
 
   const observation = (
@@ -76,6 +84,7 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
   ): StreamObservation => ({
     signals: findings.map((finding) => toSignal(context.assetId, context.metric, finding)),
     score,
+    anomalyScore: 0,
     isSensorFault: false,
     ignored: null,
     isRebaselined: false,
@@ -86,7 +95,9 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
 }
 
 function ignored(reason: IgnoredReason): StreamObservation {
-  return { signals: [], score: 0, isSensorFault: false, ignored: reason, isRebaselined: false }
+  return {
+    signals: [], score: 0, anomalyScore: 0, isSensorFault: false, ignored: reason, isRebaselined: false,
+  }
 }
 
 function checkOptions(options: StreamDetectorOptions): void {

@@ -1,5 +1,7 @@
 import { z } from 'zod'
-import { decodeJson, describeIssues, parseTimestamp, type Refusal } from '../payload.js'
+import { decodeJson, describeIssues, type Refusal } from '../payload.js'
+import { parseDeviceTime, type TimeWindow } from '../timestamp.js'
+import { DEFAULT_TELEMETRY_RULES } from './telemetry.js'
 
 export interface DeviceFault {
   code: string
@@ -16,8 +18,15 @@ const faultSchema = z.object({
   detail: z.string().max(1024).optional(),
 })
 
-/** Decodes a device-reported fault: `{ "ts"?, "code": "<fault code>", "detail"? }`. */
-export function decodeFault(payload: Buffer, arrivedAt: number): DecodedFault {
+/**
+ * Decodes a device-reported fault: `{ "ts"?, "code": "<fault code>", "detail"? }`, with `ts`
+ * read by the same rules as telemetry.
+ */
+export function decodeFault(
+  payload: Buffer,
+  arrivedAt: number,
+  window: TimeWindow = DEFAULT_TELEMETRY_RULES.window,
+): DecodedFault {
   const json = decodeJson(payload)
   if (!json.ok) return json
   const parsed = faultSchema.safeParse(json.value)
@@ -25,10 +34,8 @@ export function decodeFault(payload: Buffer, arrivedAt: number): DecodedFault {
     return { ok: false, refusal: { reason: 'payload_invalid', detail: describeIssues(parsed.error) } }
   }
 
-  const time = parseTimestamp(parsed.data.ts, arrivedAt)
-  if (time === null) {
-    return { ok: false, refusal: { reason: 'timestamp_invalid', detail: 'ts: expected epoch ms or ISO 8601 with zone' } }
-  }
+  const time = parseDeviceTime(parsed.data.ts, arrivedAt, window)
+  if (!time.ok) return time
   const { code, detail } = parsed.data
-  return { ok: true, fault: detail === undefined ? { code, time } : { code, detail, time } }
+  return { ok: true, fault: detail === undefined ? { code, time: time.time } : { code, detail, time: time.time } }
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod'
-import { decodeJson, describeIssues, parseTimestamp, type Refusal } from '../payload.js'
+import { decodeJson, describeIssues, type Refusal } from '../payload.js'
+import { parseDeviceTime, type TimeWindow } from '../timestamp.js'
+import { DEFAULT_TELEMETRY_RULES } from './telemetry.js'
 
 export type DeviceStatus = 'online' | 'offline'
 
@@ -14,8 +16,15 @@ const statusSchema = z.object({
   ts: z.unknown().optional(),
 })
 
-/** Decodes a status payload: `{ "status": "online" | "offline", "ts"? }` or the plain word. */
-export function decodeStatus(payload: Buffer, arrivedAt: number): DecodedStatus {
+/**
+ * Decodes a status payload: `{ "status": "online" | "offline", "ts"? }` or the plain word,
+ * with `ts` read by the same rules as telemetry.
+ */
+export function decodeStatus(
+  payload: Buffer,
+  arrivedAt: number,
+  window: TimeWindow = DEFAULT_TELEMETRY_RULES.window,
+): DecodedStatus {
   if (payload.length === 0) return { ok: true, status: null }
   const text = payload.toString('utf8').trim()
   if (text === 'online' || text === 'offline') return { ok: true, status: text, time: arrivedAt }
@@ -28,9 +37,7 @@ export function decodeStatus(payload: Buffer, arrivedAt: number): DecodedStatus 
     return { ok: false, refusal: { reason: 'payload_invalid', detail: describeIssues(parsed.error) } }
   }
 
-  const time = parseTimestamp(parsed.data.ts, arrivedAt)
-  if (time === null) {
-    return { ok: false, refusal: { reason: 'timestamp_invalid', detail: 'ts: expected epoch ms or ISO 8601 with zone' } }
-  }
-  return { ok: true, status: parsed.data.status, time }
+  const time = parseDeviceTime(parsed.data.ts, arrivedAt, window)
+  if (!time.ok) return time
+  return { ok: true, status: parsed.data.status, time: time.time }
 }

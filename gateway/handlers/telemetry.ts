@@ -1,6 +1,8 @@
-import { z } from 'zod'
 import type { RefusalReason } from '../errors.js'
-import { decodeJson, describeIssues, isPlainObject, parseTimestamp, type Refusal } from '../payload.js'
+import { metricNameProblem } from '../metric-name.js'
+import { decodeJson, isPlainObject, describeValue, type Refusal } from '../payload.js'
+import { parseDeviceTime, type TimeWindow } from '../timestamp.js'
+import { checkMetricValue } from './metric-value.js'
 
 /** One accepted metric value, before the device's asset tags are attached. */
 export interface Sample {
@@ -14,42 +16,78 @@ export interface DecodedTelemetry {
   refusals: Refusal[]
 }
 
-/** Metric names become InfluxDB field keys and Prometheus-style labels downstream. */
-export const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/
+/** The configurable rules a telemetry payload must meet (config mqtt.*). */
+export interface TelemetryRules {
+  window: TimeWindow
+  maxEntriesPerBatch: number
+  maxMetricsPerEntry: number
+}
 
-/*
- * The envelope form is strict: a key beside `ts` and `metrics` is most likely a metric put
- * in the wrong place, and silently dropping it would lose data without anyone noticing.
- */
-const envelopeSchema = z.strictObject({
-  ts: z.unknown().optional(),
-  metrics: z.record(z.string(), z.unknown()),
-})
+/** The configuration defaults, for callers without a Config. */
+export const DEFAULT_TELEMETRY_RULES: TelemetryRules = {
+  window: { maxFutureMs: 31_622_400_000, maxPastMs: 0 },
+  maxEntriesPerBatch: 1000,
+  maxMetricsPerEntry: 256,
+}
+
+/** The keys of a reading set that hold its metrics: ours, and ThingsBoard's. */
+const ENVELOPE_KEYS = ['metrics', 'values'] as const
 
 /**
- * Decodes a telemetry payload: `{ ts?, metrics: { name: number } }`, the flat
- * `{ ts?, name: number }`, or an array (batch) of either. A bad metric is refused on its own;
- * the other metrics of the message are kept.
+ * Decodes a telemetry payload: one reading set `{ ts?, metrics: {...} }` or
+ * `{ ts?, values: {...} }` (ThingsBoard), the flat `{ ts?, name: value, ... }`, or an array
+ * (batch) of them. Limits refuse the whole message before anything is decoded; a bad entry
+ * or metric is refused on its own and the rest of the message is kept. Never throws.
  */
-export function decodeTelemetry(payload: Buffer, arrivedAt: number): DecodedTelemetry {
+export function decodeTelemetry(
+  payload: Buffer,
+  arrivedAt: number,
+  rules: TelemetryRules = DEFAULT_TELEMETRY_RULES,
+): DecodedTelemetry {
   const out: DecodedTelemetry = { samples: [], refusals: [] }
   const json = decodeJson(payload)
-  if (!json.ok) {
-    out.refusals.push(json.refusal)
-    return out
-  }
+  if (!json.ok) return refused(out, json.refusal)
 
-  if (!Array.isArray(json.value)) {
-    decodeEntry(json.value, { arrivedAt, where: '' }, out)
-    return out
+  const { value } = json
+  if (!Array.isArray(value) && !isPlainObject(value)) {
+    return refused(out, { reason: 'payload_invalid', detail: `expected a JSON object or array, got ${describeValue(value)}` })
   }
-  if (json.value.length === 0) refuse(out, 'payload_invalid', 'batch is an empty array')
-  json.value.forEach((entry: unknown, index) => decodeEntry(entry, { arrivedAt, where: `[${index}] ` }, out))
+  const entries: unknown[] = Array.isArray(value) ? value : [value]
+  if (entries.length === 0) return refused(out, { reason: 'payload_invalid', detail: 'batch is an empty array' })
+  const overLimit = limitRefusal(entries, rules)
+  if (overLimit !== null) return refused(out, overLimit)
+
+  entries.forEach((entry, index) => {
+    decodeEntry(entry, { arrivedAt, rules, where: Array.isArray(value) ? `[${index}] ` : '' }, out)
+  })
   return out
+}
+
+function refused(out: DecodedTelemetry, refusal: Refusal): DecodedTelemetry {
+  out.refusals.push(refusal)
+  return out
+}
+
+/** Counted on the parsed JSON, before any Reading is built (the byte limit bounds the parse). */
+function limitRefusal(entries: unknown[], rules: TelemetryRules): Refusal | null {
+  if (entries.length > rules.maxEntriesPerBatch) {
+    const detail = `${entries.length} entries exceed the limit of ${rules.maxEntriesPerBatch} (mqtt.maxEntriesPerBatch)`
+    return { reason: 'batch_too_large', detail }
+  }
+  for (const [index, entry] of entries.entries()) {
+    if (!isPlainObject(entry)) continue
+    const count = metricCount(entry)
+    if (count <= rules.maxMetricsPerEntry) continue
+    const where = entries.length > 1 ? `[${index}] ` : ''
+    const detail = `${where}${count} metrics exceed the limit of ${rules.maxMetricsPerEntry} (mqtt.maxMetricsPerEntry)`
+    return { reason: 'too_many_metrics', detail }
+  }
+  return null
 }
 
 interface EntryContext {
   arrivedAt: number
+  rules: TelemetryRules
   /** Prefix naming the batch entry in refusal details. */
   where: string
 }
@@ -61,35 +99,62 @@ function decodeEntry(entry: unknown, context: EntryContext, out: DecodedTelemetr
     return
   }
 
-  const time = parseTimestamp(entry.ts, context.arrivedAt)
-  if (time === null) {
-    const got = describeValue(entry.ts)
-    refuse(out, 'timestamp_invalid', `${where}ts: expected epoch ms or ISO 8601 with zone, got ${got}`)
+  const time = parseDeviceTime(entry.ts, context.arrivedAt, context.rules.window)
+  if (!time.ok) {
+    refuse(out, time.refusal.reason, `${where}${time.refusal.detail}`)
     return
   }
 
   const found = metricsOf(entry)
   if (!found.ok) {
-    refuse(out, found.refusal.reason, `${where}${found.refusal.detail}`)
+    refuse(out, 'payload_invalid', `${where}${found.detail}`)
     return
   }
-  const { metrics } = found
-  const names = Object.keys(metrics)
+  const names = Object.keys(found.metrics)
   if (names.length === 0) refuse(out, 'payload_invalid', `${where}no metrics`)
-  for (const name of names) decodeMetric(name, metrics[name], { time, where }, out)
+  for (const name of names) decodeMetric(name, found.metrics[name], { time: time.time, where }, out)
 }
 
-type FoundMetrics = { ok: true, metrics: Record<string, unknown> } | { ok: false, refusal: Refusal }
+type FoundMetrics = { ok: true, metrics: Record<string, unknown> } | { ok: false, detail: string }
 
+/*
+ * The envelope forms are strict: a key beside `ts` and `metrics` (or `values`) is most likely
+ * a metric put in the wrong place, and dropping it would lose data without anyone noticing.
+ * The original objects are used, never copies: rebuilding one by assignment would swallow a
+ * "__proto__" key instead of storing it as the metric it was sent as.
+ */
 function metricsOf(entry: Record<string, unknown>): FoundMetrics {
-  if (!Object.hasOwn(entry, 'metrics')) {
-    return { ok: true, metrics: Object.fromEntries(Object.entries(entry).filter(([key]) => key !== 'ts')) }
+  const present = ENVELOPE_KEYS.filter((key) => Object.hasOwn(entry, key))
+  const [key] = present
+  if (key === undefined) return { ok: true, metrics: withoutTs(entry) }
+  if (present.length > 1) return { ok: false, detail: 'has both "metrics" and "values"; send one of them' }
+
+  const extra = Object.keys(entry).find((k) => k !== 'ts' && k !== key)
+  if (extra !== undefined) {
+    return { ok: false, detail: `unexpected key ${JSON.stringify(extra.slice(0, 80))} beside "ts" and "${key}"` }
   }
-  const parsed = envelopeSchema.safeParse(entry)
-  if (!parsed.success) return { ok: false, refusal: { reason: 'payload_invalid', detail: describeIssues(parsed.error) } }
-  // The original object, not zod's copy: zod rebuilds records by assignment, which would
-  // swallow a "__proto__" key instead of letting it be refused as a bad metric name.
-  return { ok: true, metrics: isPlainObject(entry.metrics) ? entry.metrics : {} }
+  const metrics = entry[key]
+  if (!isPlainObject(metrics)) {
+    return { ok: false, detail: `${key}: expected an object of metric values, got ${describeValue(metrics)}` }
+  }
+  return { ok: true, metrics }
+}
+
+/** How many metrics an entry carries, whichever its form. */
+function metricCount(entry: Record<string, unknown>): number {
+  for (const key of ENVELOPE_KEYS) {
+    const metrics = entry[key]
+    if (Object.hasOwn(entry, key) && isPlainObject(metrics)) return Object.keys(metrics).length
+  }
+  return Object.keys(entry).length - (Object.hasOwn(entry, 'ts') ? 1 : 0)
+}
+
+function withoutTs(entry: Record<string, unknown>): Record<string, unknown> {
+  const metrics: Record<string, unknown> = {}
+  for (const key of Object.keys(entry)) {
+    if (key !== 'ts') Object.defineProperty(metrics, key, { value: entry[key], enumerable: true })
+  }
+  return metrics
 }
 
 function decodeMetric(
@@ -99,30 +164,19 @@ function decodeMetric(
   out: DecodedTelemetry,
 ): void {
   const { where } = at
-  if (!METRIC_NAME.test(name)) {
-    refuse(out, 'metric_name_invalid', `${where}metric name ${JSON.stringify(name.slice(0, 80))} must match ${METRIC_NAME}`)
+  const problem = metricNameProblem(name)
+  if (problem !== null) {
+    refuse(out, 'metric_name_invalid', `${where}metric name ${JSON.stringify(name.slice(0, 80))} ${problem}`)
     return
   }
-  if (typeof value !== 'number') {
-    refuse(out, 'value_not_number', `${where}${name}: expected a number, got ${describeValue(value)}`)
+  const checked = checkMetricValue(value)
+  if (!checked.ok) {
+    refuse(out, checked.refusal.reason, `${where}${name}: ${checked.refusal.detail}`)
     return
   }
-  // JSON cannot spell NaN or Infinity, but an out-of-range literal such as 1e999 parses to Infinity.
-  if (!Number.isFinite(value)) {
-    refuse(out, 'value_not_finite', `${where}${name}: ${value} is not a finite number`)
-    return
-  }
-  out.samples.push({ metric: name, time: at.time, value })
+  out.samples.push({ metric: name, time: at.time, value: checked.value })
 }
 
 function refuse(out: DecodedTelemetry, reason: RefusalReason, detail: string): void {
   out.refusals.push({ reason, detail })
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return 'an object'
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`
-  return String(value)
 }

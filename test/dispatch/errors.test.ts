@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { DISPATCH_ERROR_CODES } from '../../dispatch/index.js'
 import {
-  DispatchNotStartedError, DispatchStoreError, InvalidQueryError, NoticeSendError, UnknownAssetError,
-  WorkOrderNotFoundError,
+  DispatchNotStartedError, DispatchStoreError, InvalidBodyError, InvalidQueryError, NoticeSendError,
+  PlaybooksInvalidError, SlotUnavailableError, TechnicianNotFoundError, TechnicianUnqualifiedError,
+  TransitionNotAllowedError, UnknownAssetError, UnknownReferenceError, WorkOrderNotFoundError,
 } from '../../dispatch/errors.js'
 
 describe('dispatch errors', () => {
@@ -14,6 +15,13 @@ describe('dispatch errors', () => {
       new DispatchNotStartedError('handleSignal'),
       new DispatchStoreError('cannot open'),
       new NoticeSendError('ntc-1', new Error('ECONNREFUSED')),
+      new PlaybooksInvalidError('bad', { source: 'f', problems: ['p'] }),
+      new InvalidBodyError('by', 'Required'),
+      new TransitionNotAllowedError({ workOrderId: 'wo-1', action: 'start', from: 'completed', allowedFrom: ['scheduled'] }),
+      new TechnicianNotFoundError('tech-x'),
+      new UnknownReferenceError('to', 'planner-x'),
+      new TechnicianUnqualifiedError('tech-x', 'lacks the skill pump-mechanic'),
+      new SlotUnavailableError('tech-x', 'it overlaps work order wo-2'),
     ]
 
     expect(errors.map((e) => [e.code, e.statusCode])).toEqual([
@@ -23,9 +31,27 @@ describe('dispatch errors', () => {
       ['FW_ERR_DSP_NOT_STARTED', 503],
       ['FW_ERR_DSP_STORE_FAILED', undefined],
       ['FW_ERR_DSP_NOTICE_SEND_FAILED', undefined],
+      ['FW_ERR_DSP_PLAYBOOKS_INVALID', undefined],
+      ['FW_ERR_DSP_BODY_INVALID', 400],
+      ['FW_ERR_DSP_TRANSITION_NOT_ALLOWED', 409],
+      ['FW_ERR_DSP_TECHNICIAN_NOT_FOUND', 404],
+      ['FW_ERR_DSP_REFERENCE_UNKNOWN', 422],
+      ['FW_ERR_DSP_TECHNICIAN_UNQUALIFIED', 422],
+      ['FW_ERR_DSP_SLOT_UNAVAILABLE', 409],
     ])
     expect(errors.map((e) => e.code)).toEqual([...DISPATCH_ERROR_CODES])
     expect(new Set(DISPATCH_ERROR_CODES).size).toBe(DISPATCH_ERROR_CODES.length)
+  })
+
+  it('names the work order, the action and where it is allowed from in a refused transition', () => {
+    const error = new TransitionNotAllowedError({
+      workOrderId: 'wo-1', action: 'start', from: 'completed', allowedFrom: ['scheduled', 'dispatched'],
+    })
+
+    expect(error).toMatchObject({
+      message: 'work order wo-1 is completed; start is allowed only from scheduled, dispatched',
+      details: { workOrderId: 'wo-1', action: 'start', from: 'completed', allowedFrom: ['scheduled', 'dispatched'] },
+    })
   })
 
   it('names the field and the value problem in a query error', () => {

@@ -20,9 +20,11 @@ const WORKDAYS = [1, 2, 3, 4, 5]
 
 let fleetData: FleetData | undefined
 
-export function testFleet(): Fleet {
+export function testFleet(customize?: (data: FleetData) => void): Fleet {
   fleetData ??= buildFleetData()
-  return parseFleet(structuredClone(fleetData))
+  const data = structuredClone(fleetData)
+  customize?.(data)
+  return parseFleet(data)
 }
 
 function buildFleetData(): FleetData {
@@ -39,7 +41,8 @@ function buildFleetData(): FleetData {
     ],
     planners: [
       { id: 'planner-ana', name: 'Ana Okafor', email: 'ana@service.example' },
-      { id: 'planner-ben', name: 'Ben Ferreira', email: 'ben@service.example' },
+      { id: 'planner-ben', name: 'Ben Ferreira', email: 'ben@service.example', roles: ['duty-manager'] },
+      { id: 'planner-cleo', name: 'Cleo Moreau', email: 'cleo@service.example', roles: ['service-director'] },
     ],
     technicians: [
       tech('tech-mira', ['pump-mechanic'], 'site-north', { start: '08:00', end: '17:00', days: WORKDAYS }),
@@ -128,6 +131,14 @@ export interface TestDispatchOptions {
   clock?: Clock
   /** Default one hour, so the timer never fires during a test unless asked to. */
   outboxIntervalMs?: number
+  /** Default one hour, like the outbox: tests run escalation passes explicitly. */
+  escalationIntervalMs?: number
+  /** Default 0: the timer sends emails at once unless a test is about digests. */
+  digestWindowMs?: number
+  /** Changes to the test fleet (webhooks, quiet hours, technicians). */
+  customizeFleet?: (data: FleetData) => void
+  /** Further dispatch settings. */
+  dispatch?: Partial<Config['dispatch']>
 }
 
 /** A dispatch instance on its own metrics registry, logging into memory. */
@@ -137,8 +148,13 @@ export function makeDispatch(options: TestDispatchOptions): TestDispatch {
     overrides: {
       data: { dir: options.dataDir },
       smtp: { url: options.smtpUrl ?? '' },
-      // Tests drain explicitly by default, so what is sent when is under their control.
-      dispatch: { outboxIntervalMs: options.outboxIntervalMs ?? HOUR_MS },
+      // Tests drain and escalate explicitly by default, so what happens when is theirs to say.
+      dispatch: {
+        outboxIntervalMs: options.outboxIntervalMs ?? HOUR_MS,
+        escalationIntervalMs: options.escalationIntervalMs ?? HOUR_MS,
+        digestWindowMs: options.digestWindowMs ?? 0,
+        ...options.dispatch,
+      },
     },
   })
   const logs: Array<Record<string, unknown>> = []
@@ -151,7 +167,8 @@ export function makeDispatch(options: TestDispatchOptions): TestDispatch {
   const registry = createMetricsRegistry({ defaultMetrics: false })
   const logger = createLogger({ level: 'debug', destination })
   const dispatch = createDispatch({
-    config, fleet: testFleet(), logger, metrics: registry, clock: options.clock, dbFile: options.dbFile,
+    config, fleet: testFleet(options.customizeFleet), logger, metrics: registry, clock: options.clock,
+    dbFile: options.dbFile,
   })
   return { dispatch, config, registry, logs }
 }
@@ -160,4 +177,19 @@ export function makeDispatch(options: TestDispatchOptions): TestDispatch {
 export function tempDir(): { dir: string, remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'forewarn-dispatch-'))
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** The HMAC secret test customers sign webhooks with. */
+export const WEBHOOK_SECRET = 'whsec-test-0123456789abcdef'
+
+/** A fleet change that gives a customer a webhook (and optionally quiet hours). */
+export function withWebhook(
+  customerId: string, url: string, quietHours?: { start: string, end: string },
+): (data: FleetData) => void {
+  return (data) => {
+    const customer = data.customers.find((c) => c.id === customerId)
+    if (customer === undefined) throw new Error(`test fleet has no customer ${customerId}`)
+    customer.webhook = { url, secret: WEBHOOK_SECRET }
+    if (quietHours !== undefined) customer.quietHours = quietHours
+  }
 }

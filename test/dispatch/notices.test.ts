@@ -69,17 +69,21 @@ describe('dispatch notices over SMTP', () => {
     expect(smtp.messages).toHaveLength(1)
   })
 
-  it('tells the customer who owns a proposed work order that has no visit yet', async () => {
+  it('tells the owner at once, with the reason, when no visit fits, and the customer nothing yet', async () => {
     const { dispatch } = makeDispatch({ dataDir: tmp.dir, dbFile, smtpUrl: smtp.url })
     await dispatch.start()
     const earliest = MONDAY_0600_BERLIN + 13 * HOUR_MS
-    dispatch.handleSignal(makeSignal({ predictedFailure: { earliest, mostLikely: earliest } }))
+    const workOrder = dispatch.handleSignal(makeSignal({ predictedFailure: { earliest, mostLikely: earliest } }))
     await dispatch.stop()
 
     const [mail] = await smtp.waitForMessages(1)
-    expect(mail?.subject).toBe('Maintenance needed: preventive repair of Raw water pump 1 at North pumping station')
-    expect(mail?.text).toContain('Visit: to be arranged before Monday, 2 March 2026, 06:00 (Europe/London)')
-    expect(mail?.text).toContain('Ana Okafor will confirm the visit time with you shortly.')
+    expect(mail).toMatchObject({
+      to: ['ana@service.example'],
+      subject: '[Forewarn] Escalation: Raw water pump 1 at North pumping station needs you',
+    })
+    expect(mail?.text).toContain('Why: no free 2 h slot in the working hours of tech-mira, tech-jonas ending by 2026-03-02T06:00:00.000Z')
+    expect(mail?.text).toContain(`Work order: ${workOrder?.id}`)
+    expect(smtp.messages).toHaveLength(1)
   })
 
   it('sends a notice committed by a crashed process exactly once after a restart', async () => {
@@ -139,6 +143,30 @@ describe('dispatch notices over SMTP', () => {
     expect(dispatch.listNotices()).toMatchObject([{ status: 'sent', attempts: 2, lastError: null, sentAt: clock.now() }])
     await dispatch.stop()
     expect(smtp.messages).toHaveLength(1)
+  })
+
+  it('delivers every notice of an outage once after it ends, customer and staff alike', async () => {
+    const port = smtp.port
+    await smtp.stop()
+    const clock = manualClock()
+    const { dispatch } = makeDispatch({ dataDir: tmp.dir, dbFile, smtpUrl: `smtp://127.0.0.1:${port}`, clock })
+    await dispatch.start()
+    dispatch.handleSignal(makeSignal())
+    dispatch.handleSignal(makeSignal({ id: 'sig-elevator', assetId: 'elevator-1', failureMode: 'door_wear' }))
+    const tooLate = MONDAY_0600_BERLIN + 13 * HOUR_MS
+    dispatch.handleSignal(makeSignal({ id: 'sig-late', assetId: 'pump-2', predictedFailure: { earliest: tooLate, mostLikely: tooLate } }))
+
+    expect(await dispatch.drainOutbox()).toEqual({ sent: 0, failed: 3 })
+    clock.advance(5_000)
+    expect(await dispatch.drainOutbox()).toEqual({ sent: 0, failed: 3 })
+    smtp = await startSmtpServer({ port })
+    clock.advance(10 * 60_000)
+    expect(await dispatch.drainOutbox()).toEqual({ sent: 3, failed: 0 })
+    clock.advance(HOUR_MS)
+    expect(await dispatch.drainOutbox()).toEqual({ sent: 0, failed: 0 })
+    await dispatch.stop()
+
+    expect(smtp.messages.map((m) => m.to[0]).sort()).toEqual(['ana@service.example', 'desk@towers.example', 'ops@water.example'])
   })
 })
 

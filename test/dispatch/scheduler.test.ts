@@ -98,6 +98,31 @@ describe('planVisit', () => {
     expect(result).toMatchObject({ ok: true, assignment: { technician: { id: 'tech-b' }, load: 0 } })
   })
 
+  it('gives the job to a less loaded technician whose slot is within the balance window, and says why', () => {
+    const busy = technician({ id: 'tech-a' })
+    const idle = technician({ id: 'tech-b', workingHours: { start: '09:30', end: '17:00', days: [1] } })
+    const visits: Record<string, Array<{ start: number, end: number }>> = {
+      'tech-a': [{ start: monday0800 + 50 * HOUR_MS, end: monday0800 + 52 * HOUR_MS }],
+    }
+    const input = { ...base, technicians: [busy, idle], openVisits: (id: string) => visits[id] ?? [] }
+
+    expect(planVisit({ ...input, balanceWindowMs: 2 * HOUR_MS })).toMatchObject({
+      ok: true,
+      assignment: {
+        technician: { id: 'tech-b' },
+        why: 'technician tech-b (A, 0 open visits) takes the slot 2026-03-02T08:30:00.000Z to 2026-03-02T10:30:00.000Z, within 2 h of the earliest, to balance load; also possible: tech-a from 2026-03-02T07:00:00.000Z with 1 open visits',
+      },
+    })
+    expect(planVisit({ ...input, balanceWindowMs: HOUR_MS })).toMatchObject({ ok: true, assignment: { technician: { id: 'tech-a' } } })
+  })
+
+  it('keeps a technician\'s absences free without counting them as load', () => {
+    const absent = [{ start: monday0800 - HOUR_MS, end: monday0800 + 24 * HOUR_MS }]
+    const result = planVisit({ ...base, technicians: [technician()], openVisits: () => [], absences: () => absent })
+
+    expect(result).toMatchObject({ ok: true, assignment: { load: 0, visit: { start: Date.UTC(2026, 2, 3, 7) } } })
+  })
+
   it('only considers technicians with the skill who cover the site', () => {
     const technicians = [technician({ siteIds: ['site-2'] }), technician({ id: 'tech-b', skills: ['electrician'] })]
 

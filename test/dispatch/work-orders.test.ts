@@ -67,18 +67,43 @@ describe('dispatch.handleSignal', () => {
     expect(attached?.priority).toBe(1)
   })
 
-  it('brings the deadline forward and flags the booked visit when a later Signal predicts an earlier failure', () => {
+  it('brings the deadline forward and escalates when no earlier visit can end before it', () => {
     const first = subject.dispatch.handleSignal(makeSignal())
     const soon = MONDAY_0600_BERLIN + 14 * HOUR_MS
     const attached = subject.dispatch.handleSignal(makeSignal({
       id: 'sig-2', predictedFailure: { earliest: soon, mostLikely: soon + HOUR_MS },
     }))
 
+    // The new deadline (08:00 Berlin) comes before any shift can fit a visit: the booked one stays.
     expect(attached?.dueBy).toBe(soon - 12 * HOUR_MS)
     expect(attached?.visit).toEqual(first?.visit)
-    expect(attached?.history.at(-1)).toMatchObject({ action: 'due_by_advanced', reason: /needs rescheduling by planner-ana/ })
+    expect(attached?.history.slice(-2)).toMatchObject([
+      { action: 'due_by_advanced', reason: /needs rescheduling by planner-ana/ },
+      { action: 'escalated', reason: /^new evidence \(signal sig-2\); no free 2 h slot .* \(owner now planner-ana\)$/ },
+    ])
     expect(subject.logs.find((l) => l.msg === 'booked visit ends after the new deadline'))
       .toMatchObject({ level: 40, workOrderId: first?.id, assetId: 'pump-1' })
+  })
+
+  it('pulls the visit earlier when new evidence brings the deadline before it and a slot is free', () => {
+    const freed = subject.dispatch.handleSignal(makeSignal({ id: 'sig-a', assetId: 'pump-2' }))
+    subject.dispatch.handleSignal(makeSignal({ id: 'sig-b', assetId: 'pump-2', failureMode: 'seal_leak' }))
+    const first = subject.dispatch.handleSignal(makeSignal({ id: 'sig-c' }))
+    subject.dispatch.command(freed?.id ?? '', { action: 'cancel', by: 'planner-ana', reason: 'duplicate report' })
+    // Failure from 22:00 UTC: the deadline becomes 11:00 Berlin, before the booked 10:00-12:00 visit ends.
+    const earliest = MONDAY_0600_BERLIN + 17 * HOUR_MS
+    const moved = subject.dispatch.handleSignal(makeSignal({
+      id: 'sig-d', severity: 'critical', predictedFailure: { earliest, mostLikely: earliest },
+    }))
+
+    expect(first?.visit?.start).toBe(Date.UTC(2026, 2, 2, 9))
+    expect(moved).toMatchObject({
+      id: first?.id, priority: 1, visitSequence: 2, technicianId: 'tech-mira',
+      visit: { start: Date.UTC(2026, 2, 2, 7), end: Date.UTC(2026, 2, 2, 9) },
+    })
+    expect(moved?.history.at(-1)).toMatchObject({ action: 'rescheduled', reason: /^new evidence \(signal sig-d\); technician tech-mira/ })
+    expect(subject.dispatch.listNotices({ workOrderId: first?.id }).map((n) => n.template))
+      .toEqual(['visit-scheduled', 'visit-rescheduled'])
   })
 
   it('opens a second work order for a different failure mode of the same asset', () => {
@@ -130,7 +155,7 @@ describe('dispatch.handleSignal', () => {
     subject.dispatch.handleSignal(makeSignal())
     subject.dispatch.handleSignal(makeSignal())
     subject.dispatch.handleSignal(makeSignal({ id: 'sig-2' }))
-    subject.dispatch.handleSignal(makeSignal({ id: 'sig-elev', assetId: 'elevator-1', failureMode: 'door_wear' }))
+    subject.dispatch.handleSignal(makeSignal({ id: 'sig-seal', failureMode: 'seal_leak' }))
 
     const metrics = await subject.registry.getMetricsAsJSON()
     const values = Object.fromEntries(metrics.map((m) => [m.name, m.values.map((v) => [v.labels, v.value])]))
@@ -158,5 +183,10 @@ describe('dispatch lifecycle', () => {
     await dispatch.stop()
     expect(dispatch.isReady()).toBe(false)
     expect(() => dispatch.handleSignal(makeSignal())).toThrow(expect.objectContaining({ code: 'FW_ERR_DSP_NOT_STARTED' }))
+    // The reading path must never fail on dispatch's account.
+    expect(dispatch.observeReading({
+      deviceId: 'dev-pump-1', assetId: 'pump-1', metric: 'vibration_rms', time: 1, value: 1,
+      tags: { siteId: 'site-north', customerId: 'cust-water', equipmentType: 'pump' },
+    })).toBeUndefined()
   })
 })

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import {
-  createLogger, createMetricsRegistry, loadConfig, type Clock, type DeviceEvent, type Fleet, type Reading,
-  type Registry,
+  createLogger, createMetricsRegistry, loadConfig, type Clock, type ConfigOverrides, type DeviceEvent, type Fleet,
+  type Reading, type Registry,
 } from '../../core/index.js'
 import { createGateway, type Gateway } from '../../gateway/index.js'
 import { buildTestFleet } from '../helpers/test-fleet.js'
@@ -24,13 +24,21 @@ export interface Harness {
 
 export interface HarnessOptions {
   maxMessageBytes?: number
+  /** Any other mqtt.* settings. */
+  mqtt?: ConfigOverrides['mqtt']
   clock?: Clock
   /** Replaces the default, which records and resolves at once. */
   onReadings?: (readings: Reading[]) => Promise<void>
+  /** Replaces the test fleet (same devices and secrets expected). */
+  fleet?: Fleet
+  /** Default 'info'. */
+  logLevel?: string
 }
 
 export async function startGateway(options: HarnessOptions = {}): Promise<Harness> {
-  const { fleet, credentials } = buildTestFleet()
+  const built = buildTestFleet()
+  const fleet = options.fleet ?? built.fleet
+  const { credentials } = built
   const registry = createMetricsRegistry({ defaultMetrics: false })
   const readings: Reading[] = []
   const events: DeviceEvent[] = []
@@ -39,12 +47,14 @@ export async function startGateway(options: HarnessOptions = {}): Promise<Harnes
 
   const config = loadConfig({
     env: {},
-    overrides: { mqtt: { host: '127.0.0.1', port: 0, maxMessageBytes: options.maxMessageBytes ?? 262_144 } },
+    overrides: {
+      mqtt: { host: '127.0.0.1', port: 0, maxMessageBytes: options.maxMessageBytes ?? 262_144, ...options.mqtt },
+    },
   })
   const gateway = createGateway({
     config,
     fleet,
-    logger: createLogger({ level: 'info', destination: memoryDestination(logs) }),
+    logger: createLogger({ level: options.logLevel ?? 'info', destination: memoryDestination(logs) }),
     metrics: registry,
     onReadings: options.onReadings ?? (async (batch) => { readings.push(...batch) }),
     onDeviceEvent: (event) => events.push(event),
@@ -93,23 +103,54 @@ export interface MosquittoPubOptions {
   secret: string
   topic: string
   message: string
+  /** Default 1. */
+  qos?: 0 | 1 | 2
+  retain?: boolean
 }
 
-/** Publishes one QoS 1 message with Debian's mosquitto_pub; resolves with its exit code and stderr. */
-export function mosquittoPub(options: MosquittoPubOptions): Promise<{ code: number, stderr: string }> {
+/** Publishes one message with Debian's mosquitto_pub; resolves with its exit code and stderr. */
+export async function mosquittoPub(options: MosquittoPubOptions): Promise<{ code: number, stderr: string }> {
   const args = [
-    '-h', '127.0.0.1', '-p', String(options.port), '-i', options.deviceId, '-u', options.deviceId,
-    '-P', options.secret, '-q', '1', '-t', options.topic, '-m', options.message,
+    ...mosquittoLogin(options.port, options.deviceId, options.secret),
+    '-q', String(options.qos ?? 1), '-t', options.topic, '-m', options.message, ...(options.retain === true ? ['-r'] : []),
   ]
-  return new Promise((resolve, reject) => {
-    const child = spawn('mosquitto_pub', args, { stdio: ['ignore', 'ignore', 'pipe'] })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8')
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? -1, stderr }))
+  const { code, stderr } = await runMosquitto('mosquitto_pub', args)
+  return { code, stderr }
+}
+
+/** Host, port and credentials arguments of mosquitto_pub and mosquitto_sub for a device. */
+export function mosquittoLogin(port: number, deviceId: string, secret: string): string[] {
+  return ['-h', '127.0.0.1', '-p', String(port), '-i', deviceId, '-u', deviceId, '-P', secret]
+}
+
+/** Starts a mosquitto client; `done` resolves with its exit code (or signal) and output. */
+export function spawnMosquitto(command: 'mosquitto_pub' | 'mosquitto_sub', args: string[]): {
+  child: ChildProcess
+  done: Promise<{ code: number | string, stdout: string, stderr: string }>
+} {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8')
   })
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8')
+  })
+  const done = new Promise<{ code: number | string, stdout: string, stderr: string }>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ code: code ?? signal ?? -1, stdout, stderr }))
+  })
+  return { child, done }
+}
+
+/** Runs a mosquitto client to its end. */
+export async function runMosquitto(
+  command: 'mosquitto_pub' | 'mosquitto_sub',
+  args: string[],
+): Promise<{ code: number, stdout: string, stderr: string }> {
+  const { code, stdout, stderr } = await spawnMosquitto(command, args).done
+  return { code: typeof code === 'number' ? code : -1, stdout, stderr }
 }
 
 export interface Deferred<T> {
@@ -136,4 +177,9 @@ function memoryDestination(records: Array<Record<string, unknown>>): { write(lin
       records.push(JSON.parse(line) as Record<string, unknown>)
     },
   }
+}
+
+/** Waits for a condition that the broker makes true on its own schedule (a disconnect). */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve))
 }

@@ -27,7 +27,7 @@ describe('gateway telemetry', () => {
       { deviceId: 'dev-pump-1', assetId: 'pump-1', metric: 'vibration_rms', time: TS, value: 3.5, tags: PUMP_TAGS },
       { deviceId: 'dev-pump-1', assetId: 'pump-1', metric: 'bearing_temp', time: TS, value: 61, tags: PUMP_TAGS },
     ])
-    const stats = { connectedDevices: 1, messagesAccepted: 1, readingsAccepted: 2, rejected: 0 }
+    const stats = { connectedDevices: 1, messagesAccepted: 1, readingsAccepted: 2, rejected: 0, silentDevices: 0 }
     expect(harness.gateway.stats()).toEqual(stats)
     expect(await counterValue(harness.registry, 'forewarn_gateway_readings_accepted_total')).toBe(2)
   })
@@ -79,9 +79,9 @@ describe('gateway telemetry', () => {
   })
 
   it('refuses an invalid metric name with its reason and counts it', async () => {
-    await publish(JSON.stringify({ 'ts': TS, 'bad name': 1, 'flow_rate': 2 }))
+    await publish(JSON.stringify({ 'ts': TS, 'bad\nname': 1, 'flow rate': 2 }))
 
-    expect(harness.readings.map((r) => r.metric)).toEqual(['flow_rate'])
+    expect(harness.readings.map((r) => r.metric)).toEqual(['flow rate'])
     expect(await counterValue(harness.registry, 'forewarn_gateway_rejected_total', { reason: 'metric_name_invalid' })).toBe(1)
   })
 })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isForewarnError } from '../../core/index.js'
 import {
   INGEST_ERROR_CODES, NotRunningError, QueryFailedError, QueryInvalidError, ReadingInvalidError,
-  StoreUnavailableError, WriteFailedError, WriteRejectedError,
+  SpoolFailedError, SpoolLockedError, StoreUnavailableError, WriteFailedError, WriteRejectedError,
 } from '../../ingest/index.js'
 
 describe('ingest errors', () => {
@@ -20,6 +20,8 @@ describe('ingest errors', () => {
       new QueryInvalidError('m'),
       new ReadingInvalidError('m'),
       new NotRunningError('m'),
+      new SpoolLockedError('m'),
+      new SpoolFailedError('m'),
     ]
 
     expect(errors.map((e) => [e.code, e.statusCode])).toEqual([
@@ -30,6 +32,8 @@ describe('ingest errors', () => {
       ['FW_ERR_ING_QUERY_INVALID', 400],
       ['FW_ERR_ING_READING_INVALID', 400],
       ['FW_ERR_ING_NOT_RUNNING', 503],
+      ['FW_ERR_ING_SPOOL_LOCKED', 503],
+      ['FW_ERR_ING_SPOOL_FAILED', 503],
     ])
     expect(errors.map((e) => e.code).sort()).toEqual([...INGEST_ERROR_CODES].sort())
     expect(errors.every(isForewarnError)).toBe(true)

@@ -3,7 +3,8 @@ import { Registry, type Reading } from '../../core/index.js'
 import { createInfluxStore, createIngest, type Ingest } from '../../ingest/index.js'
 import { startInfluxd, type InfluxdHandle } from '../helpers/influxd.js'
 import { T0, memoryLogger, reading, testConfig } from './fixtures.js'
-import { createDatabase, plantIntegerField } from './influx-http.js'
+import { createDatabase, influxql, plantIntegerField } from './influx-http.js'
+import { tempDir } from './spool-helpers.js'
 
 let influxd: InfluxdHandle
 
@@ -14,6 +15,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await influxd.stop()
 })
+
+const DAY_MS = 86_400_000
 
 const SERIES = [
   { assetId: 'pump-1', metric: 'temperature' }, { assetId: 'pump-1', metric: 'vibration' },
@@ -26,9 +29,16 @@ function readingsFor(firstSecond: number, perSeries: number): Reading[] {
     reading((firstSecond + i) * 1_000, firstSecond + i + 0.5, series)))
 }
 
-function ingestOn(database: string, influx: { batchSize?: number, flushIntervalMs?: number } = {}) {
+interface InfluxOverrides {
+  batchSize?: number
+  flushIntervalMs?: number
+  retentionPolicy?: string
+}
+
+function ingestOn(database: string, influx: InfluxOverrides = {}) {
   const { logger, records } = memoryLogger('info')
   const config = testConfig({
+    data: { dir: tempDir('forewarn-ingest-influx-') },
     influx: { url: influxd.url, database, batchSize: 25, flushIntervalMs: 50, ...influx },
   })
   return { ingest: createIngest({ config, logger, metrics: new Registry() }), records }
@@ -64,23 +74,47 @@ describe('createIngest against a real influxd', () => {
     await ingest.stop()
   })
 
-  it('counts a batch InfluxDB rejects in failedWrites and logs it at error with its size', async () => {
-    await createDatabase(influxd, 'rejecting')
-    await plantIntegerField(influxd, 'rejecting', T0)
-    const { ingest, records } = ingestOn('rejecting')
+  it('stores the good lines of a batch with a type-conflicting line and dead-letters that line', async () => {
+    await createDatabase(influxd, 'conflicting')
+    await plantIntegerField(influxd, 'conflicting', T0)
+    const { ingest } = ingestOn('conflicting')
     await ingest.start()
+    // Field types are kept per shard (a week here), so the good lines lie two weeks later.
+    const later = 14 * DAY_MS
+    const good = [
+      reading(later, 2.5), reading(later + 1_000, 3.5), reading(later, 4.5, { assetId: 'pump-2' }),
+    ]
 
-    await ingest.accept([reading(1_000, 2.5), reading(2_000, 3.5)])
+    await ingest.accept([good[0] as Reading, reading(1_000, 9.5), ...good.slice(1)])
     await ingest.flush()
 
-    expect(ingest.stats()).toEqual({ accepted: 2, stored: 0, pending: 0, failedWrites: 1 })
-    expect(records.find((r) => r.level === 50)).toMatchObject({
-      module: 'ingest',
-      msg: 'telemetry batch rejected by the store',
-      points: 2,
-      code: 'FW_ERR_ING_WRITE_REJECTED',
-      reason: expect.stringContaining('field type conflict'),
-    })
+    // pump-1 temperature also holds the planted integer point.
+    expect(await countPerSeries(ingest)).toEqual([1 + 2, 0, 1, 0])
+    expect(ingest.stats()).toMatchObject({ accepted: 4, stored: 3, deadLettered: 1, pending: 0 })
+    expect(ingest.deadLetters().map((d) => [d.reading, d.kind, d.status])).toEqual([
+      [reading(1_000, 9.5), 'field_type_conflict', 400],
+    ])
+    expect(ingest.deadLetters()[0]?.reason).toMatch(/^partial write: field type conflict: .* dropped=1$/)
+    await ingest.stop()
+  })
+
+  it('dead-letters points beyond the retention policy and stores the recent ones', async () => {
+    await createDatabase(influxd, 'retention')
+    await influxql(influxd, 'CREATE RETENTION POLICY "hour" ON "retention" DURATION 1h REPLICATION 1')
+    const { ingest } = ingestOn('retention', { retentionPolicy: 'hour' })
+    await ingest.start()
+    const now = Date.now()
+
+    await ingest.accept([reading(0, 1.5), reading(now - T0, 2.5), reading(1_000, 3.5)])
+    await ingest.flush()
+
+    expect(ingest.stats()).toMatchObject({ stored: 1, deadLettered: 2 })
+    expect(ingest.deadLetters().map((d) => [d.reading?.value, d.kind, d.reason])).toEqual([
+      [1.5, 'beyond_retention', 'partial write: points beyond retention policy dropped=1'],
+      [3.5, 'beyond_retention', 'partial write: points beyond retention policy dropped=1'],
+    ])
+    expect(await ingest.query({ assetId: 'pump-1', metric: 'temperature', from: now - 60_000, to: now + 60_000 }))
+      .toEqual([{ time: now, value: 2.5 }])
     await ingest.stop()
   })
 

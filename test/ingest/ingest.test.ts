@@ -1,25 +1,20 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Registry } from '../../core/index.js'
-import { createIngest, embeddedStoreFile } from '../../ingest/index.js'
+import { createIngest, embeddedStoreFile, spoolDirectory } from '../../ingest/index.js'
 import { FakeStore } from './fake-store.js'
 import { T0, memoryLogger, reading, testConfig } from './fixtures.js'
-
-const dir = mkdtempSync(join(tmpdir(), 'forewarn-ingest-'))
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true })
-})
+import { tempDir } from './spool-helpers.js'
 
 function deps(overrides: Parameters<typeof testConfig>[0] = {}) {
-  return { config: testConfig(overrides), logger: memoryLogger().logger, metrics: new Registry() }
+  const config = testConfig({ data: { dir: tempDir('forewarn-ingest-') }, ...overrides })
+  return { config, logger: memoryLogger().logger, metrics: new Registry() }
 }
 
 describe('createIngest', () => {
   it('uses the embedded SQLite store at <data.dir>/telemetry.sqlite when influx.url is empty', async () => {
-    const options = deps({ data: { dir: join(dir, 'embedded') }, influx: { url: '' } })
+    const options = deps({ influx: { url: '' } })
     const ingest = createIngest(options)
     await ingest.start()
 
@@ -39,6 +34,13 @@ describe('createIngest', () => {
     expect(ingest.store.kind).toBe('influx')
   })
 
+  it('keeps its spool in <data.dir>/spool unless spool.dir names another directory', () => {
+    const dir = tempDir()
+
+    expect(spoolDirectory(testConfig({ data: { dir } }))).toBe(join(dir, 'spool'))
+    expect(spoolDirectory(testConfig({ data: { dir }, spool: { dir: '/var/spool/forewarn' } }))).toBe('/var/spool/forewarn')
+  })
+
   it('is ready only between start() and stop()', async () => {
     const store = new FakeStore()
     const ingest = createIngest({ ...deps(), store })
@@ -51,7 +53,7 @@ describe('createIngest', () => {
     expect([before, during, await ingest.isReady()]).toEqual([false, true, false])
   })
 
-  it('stop() writes buffered readings before it closes the store', async () => {
+  it('stop() writes spooled readings before it closes the store', async () => {
     const store = new FakeStore()
     const ingest = createIngest({ ...deps({ influx: { flushIntervalMs: 3_600_000 } }), store })
     await ingest.start()
@@ -61,7 +63,23 @@ describe('createIngest', () => {
 
     expect(store.closedAfterWrites).toBe(1)
     expect(store.written()).toEqual([reading(0, 1), reading(1, 2)])
-    expect(ingest.stats()).toEqual({ accepted: 2, stored: 2, pending: 0, failedWrites: 0 })
+    expect(ingest.stats()).toEqual({
+      accepted: 2, stored: 2, deadLettered: 0, replayed: 0, pending: 0, spoolBytes: 0, failedWrites: 0,
+    })
+  })
+
+  it('lists the readings the store refused for good in deadLetters()', async () => {
+    const store = new FakeStore()
+    store.refuse = (r) => (r.value === 2 ? 'field type conflict' : undefined)
+    const ingest = createIngest({ ...deps(), store })
+    await ingest.start()
+
+    await ingest.accept([reading(0, 1), reading(1, 2)])
+    await ingest.flush()
+
+    expect(ingest.deadLetters().map((d) => [d.reading, d.kind])).toEqual([[reading(1, 2), 'field_type_conflict']])
+    expect(ingest.stats()).toMatchObject({ stored: 1, deadLettered: 1, pending: 0 })
+    await ingest.stop()
   })
 
   it('shares one registry between two ingests without a metric name clash', () => {

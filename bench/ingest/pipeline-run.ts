@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import {
+  createLogger, createMetricsRegistry, loadConfig, type Config, type Fleet, type Reading, type Registry,
+} from '../../core/index.js'
+import { createGateway, type Gateway } from '../../gateway/index.js'
+import { createInfluxStore, createIngest, type Ingest } from '../../ingest/index.js'
+import { createModels } from '../../models/index.js'
+import type { InfluxdHandle } from '../../test/helpers/influxd.js'
+import { BENCH_METRICS, benchFleet } from './bench-fleet.js'
+import { childCpuSeconds, ownCpuSeconds } from './cpu.js'
+import { forkGenerator } from './generator-process.js'
+import { influxStatement } from './influx-admin.js'
+import { LatencyHistogram, probeStore } from './latency.js'
+import type { GeneratorReport } from './load-generator.js'
+
+export interface PipelineRunOptions {
+  influxd: InfluxdHandle
+  devices: number
+  window: number
+  rate: number
+  seconds: number
+  batchSize: number
+  flushIntervalMs: number
+  writesInFlight: number
+}
+
+export interface PipelineRunResult {
+  generator: GeneratorReport
+  /** Readings InfluxDB confirmed, per second (the load, then the generator's drain). */
+  storedPerSecond: number[]
+  storedTotal: number
+  latency: LatencyHistogram
+  /** RSS in bytes, sampled every second. */
+  rss: number[]
+  /** V8 heap in use and memory outside it (Buffers), in bytes, sampled every second. */
+  heapUsed: number[]
+  external: number[]
+  signals: number
+  spoolBytesAtEnd: number
+  /** Spool group commits (write + fdatasync): how many, and their mean duration. */
+  spoolSyncs: { count: number, meanMs: number }
+  /** Event-loop delay during the load (perf_hooks), ms. */
+  loopDelay: { p50Ms: number, p99Ms: number, maxMs: number }
+  /** CPU seconds during the load: this process (broker and pipeline), the generator, influxd. */
+  cpuSeconds: { pipeline: number, generator: number, influxd: number, wallSeconds: number }
+}
+
+interface Composition {
+  gateway: Gateway
+  ingest: Ingest
+  registry: Registry
+  latency: LatencyHistogram
+  counts: { stored: number, signals: number }
+}
+
+/**
+ * The pipeline as app/service.ts wires it: gateway → ingest.accept (awaited before the PUBACK)
+ * → models.observe. The store is wrapped to time every stored reading; dispatch and HTTP are
+ * left out, since no per-reading work reaches them.
+ */
+function compose(config: Config, fleet: Fleet): Composition {
+  const logger = createLogger({ level: 'warn', destination: process.stderr })
+  const registry = createMetricsRegistry()
+  const latency = new LatencyHistogram()
+  const counts = { stored: 0, signals: 0 }
+  const store = probeStore(createInfluxStore(config.influx), latency, (lines) => {
+    counts.stored += lines
+  })
+  const ingest = createIngest({ config, logger, metrics: registry, store })
+  const onSignal = (): void => {
+    counts.signals += 1
+  }
+  const models = createModels({ config, fleet, logger, metrics: registry, onSignal })
+  const gateway = createGateway({
+    config, fleet, logger, metrics: registry,
+    onReadings: async (readings: Reading[]) => {
+      await ingest.accept(readings)
+      for (const reading of readings) models.observe(reading)
+    },
+    onDeviceEvent: (event) => models.observeEvent(event),
+  })
+  return { gateway, ingest, registry, latency, counts }
+}
+
+function benchConfig(options: PipelineRunOptions, dataDir: string, database: string): Config {
+  const { influxd, batchSize, flushIntervalMs, writesInFlight } = options
+  return loadConfig({
+    env: {},
+    overrides: {
+      data: { dir: dataDir }, mqtt: { port: 0 }, log: { level: 'warn' },
+      influx: { url: influxd.url, database, batchSize, flushIntervalMs, maxWritesInFlight: writesInFlight },
+    },
+  })
+}
+
+/** Runs the load against a fresh database and spool and measures the pipeline meanwhile. */
+export async function runPipeline(options: PipelineRunOptions): Promise<PipelineRunResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'forewarn-bench-'))
+  const database = `pipeline_${Date.now()}`
+  await influxStatement(options.influxd, `CREATE DATABASE ${database}`)
+  const { fleet, credentials } = benchFleet(options.devices)
+  const parts = compose(benchConfig(options, dataDir, database), fleet)
+  await parts.ingest.start()
+  await parts.gateway.start()
+  try {
+    const generator = await forkGenerator({
+      host: '127.0.0.1', port: Number(new URL(parts.gateway.url).port), devices: credentials,
+      metrics: BENCH_METRICS, durationMs: options.seconds * 1_000, window: options.window, rate: options.rate,
+    })
+    return await measure(parts, () => generator.run())
+  } finally {
+    await parts.gateway.stop()
+    await parts.ingest.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function measure(
+  parts: Composition, run: () => Promise<GeneratorReport>,
+): Promise<PipelineRunResult> {
+  const rss: number[] = []
+  const heapUsed: number[] = []
+  const external: number[] = []
+  const storedPerSecond: number[] = []
+  let lastStored = 0
+  const sampler = setInterval(() => {
+    const memory = process.memoryUsage()
+    rss.push(memory.rss)
+    heapUsed.push(memory.heapUsed)
+    external.push(memory.external)
+    storedPerSecond.push(parts.counts.stored - lastStored)
+    lastStored = parts.counts.stored
+  }, 1_000)
+  const before = { own: ownCpuSeconds(), influxd: childCpuSeconds('influxd'), at: performance.now() }
+  const delay = monitorEventLoopDelay({ resolution: 10 })
+  delay.enable()
+
+  const generator = await run()
+  delay.disable()
+  clearInterval(sampler)
+  const cpuSeconds = {
+    pipeline: ownCpuSeconds() - before.own,
+    generator: generator.cpuSeconds,
+    influxd: childCpuSeconds('influxd') - before.influxd,
+    wallSeconds: (performance.now() - before.at) / 1_000,
+  }
+  const spoolBytesAtEnd = parts.ingest.stats().spoolBytes
+  const spoolSyncs = await syncFigures(parts.registry)
+  await parts.ingest.flush()
+  const ms = (nanoseconds: number): number => Number((nanoseconds / 1e6).toFixed(1))
+  return {
+    generator, storedPerSecond, storedTotal: parts.counts.stored, latency: parts.latency, rss, heapUsed, external,
+    signals: parts.counts.signals, spoolBytesAtEnd, spoolSyncs, cpuSeconds,
+    loopDelay: { p50Ms: ms(delay.percentile(50)), p99Ms: ms(delay.percentile(99)), maxMs: ms(delay.max) },
+  }
+}
+
+async function syncFigures(registry: Registry): Promise<{ count: number, meanMs: number }> {
+  const name = 'forewarn_ingest_spool_sync_duration_seconds'
+  const metric = await registry.getSingleMetric(name)?.get()
+  // prom-client's JSON names each histogram series; its MetricValue type leaves that out.
+  const values = (metric?.values ?? []) as Array<{ metricName?: string, value: number }>
+  const value = (suffix: string): number => values.find((v) => v.metricName === `${name}_${suffix}`)?.value ?? 0
+  const count = value('count')
+  return { count, meanMs: count === 0 ? 0 : Number(((value('sum') / count) * 1_000).toFixed(2)) }
+}

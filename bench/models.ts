@@ -1,0 +1,152 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import { cpus } from 'node:os'
+import { parseArgs } from 'node:util'
+import {
+  createLogger, createMetricsRegistry, loadConfig, loadFleet, type MetricProfile, type Reading,
+} from '../core/index.js'
+import { createModels, createStreamDetector, type ModelSettings, type StreamDetector } from '../models/index.js'
+
+/**
+ * `npm run bench -- models [--runs N] [--json]`: cost per reading (ns) and memory per stream
+ * (bytes) of the full detector stack, medians over repeated runs. Readings are synthetic and
+ * generated before timing: a 5-minute stream with a daily cycle and noise, as in the tests.
+ */
+const FIVE_MINUTES = 300_000
+const START = Date.UTC(2026, 0, 5)
+const TIMED_STREAMS = 50
+const TIMED_READINGS = 4000
+const MEMORY_STREAMS = 500
+/** Past the warm-up (200 readings), so the warm-up buffer is gone and every detector holds its state. */
+const MEMORY_READINGS = 300
+/** A metric with a failure limit and a physical range: every detector runs. */
+const PROFILED: MetricProfile = {
+  unit: 'mm/s', failureLimit: 11.2, direction: 'above', failureMode: 'bearing_wear', physicalMin: 0, physicalMax: 100,
+}
+
+interface Figure {
+  median: number
+  min: number
+  max: number
+}
+
+export async function runBenchmark(argv: string[]): Promise<Record<string, unknown>> {
+  const { values } = parseArgs({
+    args: argv, options: { runs: { type: 'string', default: '7' }, json: { type: 'boolean', default: false } },
+  })
+  const runs = Math.max(1, Number(values.runs) || 7)
+  const settings = loadConfig({ env: {} }).models
+  const gc = exposeGc()
+  const machine = `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`
+  print(`npm run bench -- models --runs ${runs}   (${machine})`)
+
+  const results = {
+    profiledNsPerReading: repeat(runs, () => timeStreams(settings, PROFILED)),
+    unprofiledNsPerReading: repeat(runs, () => timeStreams(settings, undefined)),
+    modelsObserveNsPerReading: repeat(runs, () => timeModels()),
+    profiledBytesPerStream: repeat(Math.min(runs, 5), () => streamBytes(settings, PROFILED, gc)),
+    unprofiledBytesPerStream: repeat(Math.min(runs, 5), () => streamBytes(settings, undefined, gc)),
+  }
+  print(`stream detector, profiled metric (range + novelty + z-score + trend): ${show(results.profiledNsPerReading)} ns/reading`)
+  print(`stream detector, unprofiled metric (range + novelty + z-score):     ${show(results.unprofiledNsPerReading)} ns/reading`)
+  print(`models.observe (stream lookup, metrics, all detectors, profiled):   ${show(results.modelsObserveNsPerReading)} ns/reading`)
+  print(`memory per stream, profiled:   ${show(results.profiledBytesPerStream)} bytes`)
+  print(`memory per stream, unprofiled: ${show(results.unprofiledBytesPerStream)} bytes`)
+  print(`(median, with min..max over ${runs} runs of ${TIMED_STREAMS} streams × ${TIMED_READINGS} readings; `
+    + `memory over ${MEMORY_STREAMS} streams after ${MEMORY_READINGS} readings each)`)
+  return { benchmark: 'models', runs, machine, ...results }
+}
+
+/** Round-robin over many streams, so caches see a realistic mix rather than one hot stream. */
+function timeStreams(settings: ModelSettings, profile: MetricProfile | undefined): number {
+  const series = syntheticSeries(TIMED_READINGS)
+  const detectors = Array.from({ length: TIMED_STREAMS }, (_, i) =>
+    createStreamDetector({ assetId: `a-${i}`, metric: 'vibration_rms', profile, settings }))
+  const started = process.hrtime.bigint()
+  for (let r = 0; r < TIMED_READINGS; r++) {
+    const time = START + r * FIVE_MINUTES
+    const value = series[r] ?? 0
+    for (const detector of detectors) detector.observe(time, value)
+  }
+  return Number(process.hrtime.bigint() - started) / (TIMED_READINGS * TIMED_STREAMS)
+}
+
+function timeModels(): number {
+  const models = createModels({
+    config: loadConfig({ env: {} }),
+    fleet: loadFleet('fleet/sample.json'),
+    logger: createLogger({ level: 'silent' }),
+    metrics: createMetricsRegistry({ defaultMetrics: false }),
+    onSignal: () => undefined,
+  })
+  const series = syntheticSeries(TIMED_READINGS)
+  const tags = { siteId: 's', customerId: 'c', equipmentType: 'pump' }
+  const readings: Reading[] = Array.from({ length: TIMED_STREAMS }, (_, i) => ({
+    deviceId: `d-${i}`, assetId: `a-${i}`, metric: 'vibration_rms', time: 0, value: 0, tags,
+  }))
+  const started = process.hrtime.bigint()
+  for (let r = 0; r < TIMED_READINGS; r++) {
+    for (const reading of readings) {
+      reading.time = START + r * FIVE_MINUTES
+      reading.value = series[r] ?? 0
+      models.observe(reading)
+    }
+  }
+  return Number(process.hrtime.bigint() - started) / (TIMED_READINGS * TIMED_STREAMS)
+}
+
+/** Retained heap per stream after every detector has built its full state. */
+function streamBytes(settings: ModelSettings, profile: MetricProfile | undefined, gc: () => void): number {
+  const series = syntheticSeries(MEMORY_READINGS)
+  gc()
+  const before = process.memoryUsage().heapUsed
+  const detectors: StreamDetector[] = []
+  for (let i = 0; i < MEMORY_STREAMS; i++) {
+    const detector = createStreamDetector({ assetId: `a-${i}`, metric: 'vibration_rms', profile, settings })
+    for (let r = 0; r < MEMORY_READINGS; r++) detector.observe(START + r * FIVE_MINUTES, series[r] ?? 0)
+    detectors.push(detector)
+  }
+  gc()
+  const bytes = (process.memoryUsage().heapUsed - before) / MEMORY_STREAMS
+  return detectors.length > 0 ? bytes : 0
+}
+
+/** Vibration around 2.8 mm/s with a ±12 % daily cycle and 4 % noise (seeded, repeatable). */
+function syntheticSeries(length: number): Float64Array {
+  let state = 41
+  const uniform = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
+    return (state + 1) / 2_147_483_649
+  }
+  return Float64Array.from({ length }, (_, i) => {
+    const hour = ((i * 5) / 60) % 24
+    const gaussian = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform())
+    return 2.8 * (1 + 0.12 * Math.cos((2 * Math.PI * (hour - 15)) / 24) + 0.04 * gaussian)
+  })
+}
+
+function repeat(runs: number, measure: () => number): Figure {
+  measure()
+  const samples = Array.from({ length: runs }, measure).sort((a, b) => a - b)
+  const middle = samples.length >> 1
+  const median = samples.length % 2 === 1
+    ? samples[middle] ?? 0
+    : ((samples[middle - 1] ?? 0) + (samples[middle] ?? 0)) / 2
+  return { median: Math.round(median), min: Math.round(samples[0] ?? 0), max: Math.round(samples.at(-1) ?? 0) }
+}
+
+/** A real collection before each heap reading; the flag must be set before the first use. */
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc')
+  const gc: unknown = runInNewContext('gc')
+  if (typeof gc !== 'function') return () => undefined
+  return gc as () => void
+}
+
+function show(figure: Figure): string {
+  return `${figure.median} (${figure.min}..${figure.max})`
+}
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`)
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto'
+import type { Planner, VisitWindow } from '../core/index.js'
+import type { DispatchContext, Effects } from './context.js'
+import { orderContext } from './lookup.js'
+import type { CustomerEvent } from './notice-facts.js'
+import { noticeFacts } from './notice-facts.js'
+import { renderCustomerEmail, renderStaffEmail } from './notice-email.js'
+import { visitInvitation, type InvitationMethod } from './notice-ical.js'
+import { WEBHOOK_EVENTS, webhookBody } from './notice-webhook.js'
+import type { WorkOrderView } from './types.js'
+
+const HOUR_MS = 3_600_000
+// Which events carry a calendar invitation, and what it does to the customer's calendar.
+const INVITATION: Partial<Record<CustomerEvent, InvitationMethod>> = {
+  scheduled: 'REQUEST', rescheduled: 'REQUEST', postponed: 'CANCEL', cancelled: 'CANCEL',
+}
+
+/** The latest evidence in plain words: what the customer is told was found. */
+export function findingOf(ctx: DispatchContext, workOrder: WorkOrderView): string {
+  const summaries = ctx.workOrders.signalsOf(workOrder.id).flatMap((s) => s.evidence?.summary ?? [])
+  return summaries.at(-1) ?? workOrder.summary
+}
+
+/**
+ * Writes the customer's notices for one event of one work order into the outbox (email, and
+ * a webhook when the customer has one), inside the caller's transaction. The dedup key names
+ * the work order, the event and the visit's sequence: one notice per event, never per reading.
+ */
+export function notifyCustomer(ctx: DispatchContext, fx: Effects, input: {
+  workOrder: WorkOrderView
+  event: CustomerEvent
+  previousVisit?: VisitWindow | null
+  reason?: string | null
+}): void {
+  const { workOrder, event } = input
+  const context = orderContext(ctx, workOrder)
+  if (!context.playbook.notice.customer) return
+  const facts = noticeFacts({ ...input, context, finding: findingOf(ctx, workOrder) })
+  const now = ctx.clock.now()
+  const watchHours = ctx.config.dispatch.closureWatchHours
+  const key = `workorder:${workOrder.id}:${event}:${workOrder.visitSequence}`
+
+  const email = renderCustomerEmail(facts, watchHours)
+  const method = INVITATION[event]
+  const invitation = method === undefined ? null : visitInvitation(facts, method, now)
+  const queued = ctx.notices.enqueue({
+    id: `ntc-${randomUUID()}`, customerId: context.customer.id, workOrderId: workOrder.id, channel: 'email',
+    audience: 'customer', template: email.template, dedupKey: `${key}:email`,
+    mail: {
+      to: context.customer.email, subject: email.subject, text: email.text, html: email.html,
+      ics: method === undefined || invitation === null ? null : { method, content: invitation },
+    },
+    section: email.section, createdAt: now, holdUntil: now + ctx.config.dispatch.digestWindowMs,
+  })
+  if (queued) fx.log('debug', { workOrderId: workOrder.id, customerId: context.customer.id, event }, 'notice queued')
+
+  const webhook = context.customer.webhook
+  if (webhook === undefined) return
+  const id = `ntc-${randomUUID()}`
+  ctx.notices.enqueue({
+    id, customerId: context.customer.id, workOrderId: workOrder.id, channel: 'webhook', audience: 'customer',
+    template: email.template, dedupKey: `${key}:webhook`,
+    mail: { to: webhook.url, subject: WEBHOOK_EVENTS[event], text: webhookBody(facts, id, now, watchHours), html: '', ics: null },
+    section: null, createdAt: now, holdUntil: 0,
+  })
+}
+
+/** What a planner is told, and the key that keeps it to one alert per occasion. */
+export interface StaffAlert {
+  planner: Planner
+  subject: string
+  lines: string[]
+  /** Names the occasion (`escalation:visit_missed:<visit start>`), unique per work order. */
+  occasion: string
+  template: 'owner-escalation' | 'owner-reopened' | 'owner-handover' | 'owner-closure'
+}
+
+/** Emails a planner about a work order they own or now own; never held for quiet hours. */
+export function alertStaff(ctx: DispatchContext, workOrder: WorkOrderView, alert: StaffAlert): void {
+  const rendered = renderStaffEmail({ ...alert, workOrderId: workOrder.id })
+  ctx.notices.enqueue({
+    id: `ntc-${randomUUID()}`, customerId: workOrder.customerId, workOrderId: workOrder.id, channel: 'email',
+    audience: 'staff', template: alert.template, dedupKey: `workorder:${workOrder.id}:staff:${alert.occasion}`,
+    mail: { to: alert.planner.email, ...rendered, ics: null },
+    section: null, createdAt: ctx.clock.now(), holdUntil: 0,
+  })
+}
+
+/** Hours, for the words of an alert. */
+export function hoursText(ms: number): string {
+  return `${Math.round((ms / HOUR_MS) * 10) / 10} h`
+}

@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto'
+import { Duplex, pipeline, Transform, type TransformCallback } from 'node:stream'
+import { PREVIEW_BYTES } from './dead-letters.js'
+import { GatewayError } from './errors.js'
+
+/*
+ * The size limit, enforced on the byte stream before aedes' MQTT parser sees it. mqtt-packet
+ * buffers a whole packet before any hook runs, and a packet may announce up to 256 MB
+ * ([MQTT-2.2.3]), so checking the payload in authorizePublish would bound only what is kept,
+ * not what one connection makes the process hold in memory. This filter reads each packet's
+ * fixed header as it streams past: small packets pass unchanged; a PUBLISH whose payload is
+ * over the limit has its payload discarded as it arrives, keeping only its first bytes, and
+ * is handed to aedes as the same PUBLISH (topic, QoS, packet id) carrying a stand-in payload
+ * (see OversizeMarker). So the device gets its PUBACK, the refusal is recorded with the real
+ * size, and the device's next messages flow. Any other packet over MAX_CONTROL_PACKET_BYTES
+ * (no CONNECT or SUBSCRIBE needs that much) closes the connection.
+ */
+
+const PUBLISH = 3
+/** Largest non-PUBLISH packet accepted: a CONNECT with a 64 KiB will fits many times over. */
+export const MAX_CONTROL_PACKET_BYTES = 1_048_576
+const MAX_LENGTH_BYTES = 4
+const SIZE_BYTES = 4
+
+/**
+ * The stand-in payload: a tag random to this gateway instance, the original payload size
+ * and its first bytes. Devices never see the tag (refused messages are never delivered), so
+ * no device can forge a stand-in; a forged one would only refuse its own message.
+ */
+export class OversizeMarker {
+  readonly #tag = randomBytes(16)
+
+  encode(payloadBytes: number, preview: Buffer): Buffer {
+    const size = Buffer.alloc(SIZE_BYTES)
+    size.writeUInt32BE(payloadBytes)
+    return Buffer.concat([this.#tag, size, preview])
+  }
+
+  /** The original size and first bytes of a stand-in payload; null for any real payload. */
+  decode(payload: Buffer): { payloadBytes: number, preview: Buffer } | null {
+    const headerBytes = this.#tag.length + SIZE_BYTES
+    if (payload.length < headerBytes || !payload.subarray(0, this.#tag.length).equals(this.#tag)) return null
+    return { payloadBytes: payload.readUInt32BE(this.#tag.length), preview: payload.subarray(headerBytes) }
+  }
+}
+
+export interface FrameLimits {
+  maxPayloadBytes: number
+  marker: OversizeMarker
+}
+
+/** A connection whose inbound bytes pass the frame filter; writes go straight to the socket. */
+export function limitInbound(socket: Duplex & { remoteAddress?: string }, limits: FrameLimits): Duplex {
+  const filter = new FrameFilter(limits)
+  const connection = Duplex.from({ readable: filter, writable: socket })
+  pipeline(socket, filter, (err) => {
+    if (err !== null && err !== undefined) connection.destroy(err)
+  })
+  // aedes and the gateway's logs read the peer address from the connection.
+  Object.defineProperty(connection, 'remoteAddress', { get: () => socket.remoteAddress })
+  return connection
+}
+
+/** Header and variable header of an oversized PUBLISH, while its payload streams past. */
+interface OversizedPublish {
+  header: number
+  remaining: number
+  qos: number
+  head: Buffer
+  /** Payload bytes still to come (known once the variable header is complete). */
+  left: number
+  payloadBytes: number
+  preview: Buffer[]
+  previewBytes: number
+}
+
+export class FrameFilter extends Transform {
+  readonly #limits: FrameLimits
+  #header: number[] = []
+  #passLeft = 0
+  #publish: OversizedPublish | null = null
+  /** After a malformed length nothing can be framed; aedes' parser sees it and closes. */
+  #isBroken = false
+
+  constructor(limits: FrameLimits) {
+    super()
+    this.#limits = limits
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    let offset = 0
+    try {
+      while (offset < chunk.length) offset = this.#step(chunk, offset)
+    } catch (err: unknown) {
+      done(err instanceof Error ? err : new Error(String(err)))
+      return
+    }
+    done()
+  }
+
+  #step(chunk: Buffer, offset: number): number {
+    if (this.#isBroken) {
+      this.push(chunk.subarray(offset))
+      return chunk.length
+    }
+    if (this.#passLeft > 0) {
+      const end = Math.min(chunk.length, offset + this.#passLeft)
+      this.push(chunk.subarray(offset, end))
+      this.#passLeft -= end - offset
+      return end
+    }
+    if (this.#publish !== null) return this.#consumePublish(this.#publish, chunk, offset)
+    return this.#readFixedHeader(chunk, offset)
+  }
+
+  #readFixedHeader(chunk: Buffer, offset: number): number {
+    const byte = chunk[offset] ?? 0
+    this.#header.push(byte)
+    const lengthBytes = this.#header.length - 1
+    if (lengthBytes === 0 || (byte & 0x80) !== 0) {
+      if (lengthBytes >= MAX_LENGTH_BYTES) this.#breakWith(Buffer.from(this.#header))
+      return offset + 1
+    }
+
+    const header = this.#header
+    this.#header = []
+    this.#startPacket(header, decodeLength(header.slice(1)))
+    return offset + 1
+  }
+
+  #startPacket(header: number[], remaining: number): void {
+    const first = header[0] ?? 0
+    const isPublish = first >> 4 === PUBLISH
+    if (!isPublish && remaining > MAX_CONTROL_PACKET_BYTES) {
+      throw new GatewayError('FW_ERR_GW_PACKET_TOO_LARGE',
+        `an MQTT packet of type ${first >> 4} announced ${remaining} bytes, over ${MAX_CONTROL_PACKET_BYTES}`)
+    }
+    // The payload is at most remaining - 2 (a topic length is always there).
+    if (!isPublish || remaining - 2 <= this.#limits.maxPayloadBytes) {
+      this.push(Buffer.from(header))
+      this.#passLeft = remaining
+      return
+    }
+    this.#publish = {
+      header: first, remaining, qos: (first >> 1) & 3, head: Buffer.alloc(0), left: -1, payloadBytes: 0,
+      preview: [], previewBytes: 0,
+    }
+  }
+
+  #consumePublish(publish: OversizedPublish, chunk: Buffer, offset: number): number {
+    if (publish.left < 0) return this.#readVariableHeader(publish, chunk, offset)
+
+    const end = Math.min(chunk.length, offset + publish.left)
+    const room = PREVIEW_BYTES - publish.previewBytes
+    if (room > 0) {
+      const kept = chunk.subarray(offset, Math.min(end, offset + room))
+      publish.preview.push(Buffer.from(kept))
+      publish.previewBytes += kept.length
+    }
+    publish.left -= end - offset
+    if (publish.left === 0) this.#emitStandIn(publish)
+    return end
+  }
+
+  /** Topic length, topic and (QoS > 0) packet id; then the payload size is known. */
+  #readVariableHeader(publish: OversizedPublish, chunk: Buffer, offset: number): number {
+    const needed = variableHeaderBytes(publish.head, publish.qos)
+    const end = Math.min(chunk.length, offset + needed - publish.head.length)
+    publish.head = Buffer.concat([publish.head, chunk.subarray(offset, end)])
+    if (publish.head.length < variableHeaderBytes(publish.head, publish.qos)) return end
+
+    const payloadBytes = publish.remaining - publish.head.length
+    if (payloadBytes < 0) {
+      this.#breakWith(Buffer.concat([encodeFixedHeader(publish.header, publish.remaining), publish.head]))
+    } else if (payloadBytes <= this.#limits.maxPayloadBytes) {
+      // A long topic made the packet look oversized; its payload is within the limit.
+      this.#publish = null
+      this.push(Buffer.concat([encodeFixedHeader(publish.header, publish.remaining), publish.head]))
+      this.#passLeft = payloadBytes
+    } else {
+      publish.left = payloadBytes
+      publish.payloadBytes = payloadBytes
+    }
+    return end
+  }
+
+  #emitStandIn(publish: OversizedPublish): void {
+    this.#publish = null
+    const payload = this.#limits.marker.encode(publish.payloadBytes, Buffer.concat(publish.preview))
+    const remaining = publish.head.length + payload.length
+    this.push(Buffer.concat([encodeFixedHeader(publish.header, remaining), publish.head, payload]))
+  }
+
+  #breakWith(bytes: Buffer): void {
+    this.#isBroken = true
+    this.#header = []
+    this.#publish = null
+    this.push(bytes)
+  }
+}
+
+/** Bytes of the variable header, as far as the bytes read so far tell. */
+function variableHeaderBytes(head: Buffer, qos: number): number {
+  if (head.length < 2) return 2
+  return 2 + head.readUInt16BE(0) + (qos > 0 ? 2 : 0)
+}
+
+/** MQTT's variable-length integer [MQTT-2.2.3]. */
+function decodeLength(bytes: number[]): number {
+  let value = 0
+  let multiplier = 1
+  for (const byte of bytes) {
+    value += (byte & 0x7f) * multiplier
+    multiplier *= 128
+  }
+  return value
+}
+
+function encodeFixedHeader(first: number, remaining: number): Buffer {
+  const bytes = [first]
+  let left = remaining
+  do {
+    let digit = left % 128
+    left = Math.floor(left / 128)
+    if (left > 0) digit |= 0x80
+    bytes.push(digit)
+  } while (left > 0)
+  return Buffer.from(bytes)
+}

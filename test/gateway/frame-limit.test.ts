@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest'
+import { FrameFilter, OversizeMarker } from '../../gateway/frame-limit.js'
+import { connectFrame, DISCONNECT, publishFrame, publishHead } from './raw-mqtt.js'
+
+const LIMIT = 100
+
+/** Feeds the bytes in chunks of `size` and collects what the filter lets through. */
+async function filter(bytes: Buffer, size: number, marker = new OversizeMarker()): Promise<Buffer> {
+  const stream = new FrameFilter({ maxPayloadBytes: LIMIT, marker })
+  const out: Buffer[] = []
+  stream.on('data', (chunk: Buffer) => out.push(chunk))
+  const ended = new Promise<void>((resolve, reject) => {
+    stream.once('end', resolve)
+    stream.once('error', reject)
+  })
+  for (let offset = 0; offset < bytes.length; offset += size) stream.write(bytes.subarray(offset, offset + size))
+  stream.end()
+  await ended
+  return Buffer.concat(out)
+}
+
+const CHUNK_SIZES = [1, 2, 3, 7, 64, 100_000]
+
+describe('FrameFilter', () => {
+  it.each(CHUNK_SIZES)('passes packets within the limit unchanged, in chunks of %i bytes', async (size) => {
+    const bytes = Buffer.concat([
+      connectFrame('dev-1', 'dev-1', 'secret'),
+      publishFrame({ topic: 't', payload: 'x'.repeat(LIMIT), qos: 1, messageId: 9 }),
+      publishFrame({ topic: 'a/b', payload: '' }),
+      DISCONNECT,
+    ])
+
+    expect((await filter(bytes, size)).equals(bytes)).toBe(true)
+  })
+
+  it.each(CHUNK_SIZES)('replaces an oversized payload with a stand-in, in chunks of %i bytes', async (size) => {
+    const marker = new OversizeMarker()
+    const payload = Buffer.from('y'.repeat(5000))
+    const big = { topic: 'dev/telemetry', payload, qos: 1 as const, messageId: 300, retain: true }
+    const after = publishFrame({ topic: 'next', payload: '{}' })
+
+    const out = await filter(Buffer.concat([publishFrame(big), after]), size, marker)
+
+    const standIn = marker.encode(5000, payload.subarray(0, 2048))
+    expect(out.equals(Buffer.concat([publishFrame({ ...big, payload: standIn }), after]))).toBe(true)
+  })
+
+  it('keeps a QoS 0 PUBLISH (no packet id) framed correctly when replacing its payload', async () => {
+    const marker = new OversizeMarker()
+    const out = await filter(publishFrame({ topic: 't', payload: 'z'.repeat(LIMIT + 1) }), 5, marker)
+
+    expect(out.equals(publishFrame({ topic: 't', payload: marker.encode(LIMIT + 1, Buffer.from('z'.repeat(LIMIT + 1))) })))
+      .toBe(true)
+  })
+
+  it('passes a PUBLISH whose topic, not payload, makes it large', async () => {
+    const bytes = publishFrame({ topic: 't'.repeat(300), payload: 'p'.repeat(LIMIT), qos: 1, messageId: 2 })
+
+    expect((await filter(bytes, 11)).equals(bytes)).toBe(true)
+  })
+
+  it('closes the stream on a control packet over the limit, before reading its body', async () => {
+    const head = Buffer.concat([Buffer.from([0x82]), Buffer.from([0x81, 0x80, 0x80, 0x01])])
+
+    // 0x81 0x80 0x80 0x01 announces 1 + 128^3 bytes, over MAX_CONTROL_PACKET_BYTES.
+    await expect(filter(head, 64)).rejects.toMatchObject({ code: 'FW_ERR_GW_PACKET_TOO_LARGE' })
+  })
+
+  it('never holds an oversized payload: 50 MB pass as a stand-in', async () => {
+    const marker = new OversizeMarker()
+    const stream = new FrameFilter({ maxPayloadBytes: LIMIT, marker })
+    const out: Buffer[] = []
+    stream.on('data', (chunk: Buffer) => out.push(chunk))
+    const ended = new Promise((resolve) => stream.once('end', resolve))
+    const total = 50 * 1024 * 1024
+    stream.write(publishHead({ topic: 't', payload: '', qos: 0 }, total))
+    const block = Buffer.alloc(1024 * 1024, 0x61)
+    for (let i = 0; i < 50; i++) stream.write(block)
+    stream.end()
+    await ended
+
+    const output = Buffer.concat(out)
+    // Fixed header (3 bytes) and topic (3 bytes) come before the stand-in payload.
+    expect(output.length).toBeLessThan(4096)
+    expect(marker.decode(output.subarray(6))?.payloadBytes).toBe(total)
+  })
+
+  it('recognises only its own stand-ins', () => {
+    const mine = new OversizeMarker()
+    const other = new OversizeMarker()
+
+    expect(mine.decode(other.encode(10, Buffer.from('ab')))).toBeNull()
+    expect(mine.decode(mine.encode(10, Buffer.from('ab')))).toEqual({ payloadBytes: 10, preview: Buffer.from('ab') })
+  })
+})
