@@ -28,6 +28,10 @@ try {
     overrides: {
       data: { dir: process.env.FOREWARN_DATA_DIR ?? 'data/demo' },
       log: { level: (process.env.FOREWARN_LOG_LEVEL ?? 'warn') as 'warn' },
+      // Nobody works the demo's visits while nine simulated days pass in 45 s, so every visit
+      // would be "missed" and escalated in data time. Check deadlines daily (wall clock) instead,
+      // unless FOREWARN_DISPATCH_ESCALATION_INTERVAL_MS asks otherwise.
+      dispatch: { escalationIntervalMs: Number(process.env.FOREWARN_DISPATCH_ESCALATION_INTERVAL_MS ?? 86_400_000) },
     },
   })
   // Demo state is throw-away: a fresh start shows work orders appearing, not last run's.
