@@ -47,7 +47,7 @@ export function createService(options: ServiceOptions): Service {
   const pipeline = createPipelineMetrics(registry)
   const openedWorkOrders = new Set<string>()
 
-  const ingest = createIngest({ config, logger: logger.child({ module: 'ingest' }), metrics: registry })
+  const ingest = createIngest({ config, logger, metrics: registry })
   const dispatch = createDispatch({ config, fleet, logger: logger.child({ module: 'dispatch' }), metrics: registry })
 
   const routeSignal = (signal: Signal): void => {
@@ -94,7 +94,7 @@ export function createService(options: ServiceOptions): Service {
   const http = createHttpServer({
     config, logger: logger.child({ module: 'http' }), registry,
     readiness: async () => ({ ingest: await ingest.isReady(), dispatch: dispatch.isReady() }),
-    plugins: [dispatch.routes, gateway.routes],
+    plugins: [dispatch.routes, gateway.routes, ingest.routes],
   })
 
   return buildLifecycle({ config, logger, registry, gateway, ingest, models, dispatch, http })

@@ -1,10 +1,12 @@
 import { join } from 'node:path'
+import type { FastifyPluginAsync } from 'fastify'
 import type { Config, Logger, Reading, Registry } from '../core/index.js'
 import { DeadLetterList, type DeadLetter } from './dead-letters.js'
 import { createEmbeddedStore } from './embedded-store.js'
 import { createInfluxStore } from './influx-store.js'
 import { createIngestMetrics } from './metrics.js'
 import { Pipeline, type PipelineStats } from './pipeline.js'
+import { ingestRoutes } from './routes.js'
 import type { CountQuery, RangeQuery, SeriesPoint, TelemetryStore } from './types.js'
 
 export interface IngestDeps {
@@ -33,6 +35,8 @@ export interface Ingest {
   stats(): PipelineStats
   /** The newest readings the store refused for good, oldest first, with the store's reason. */
   deadLetters(): DeadLetter[]
+  /** HTTP routes for the composition root's server: GET /api/ingest/dead-letters. */
+  readonly routes: FastifyPluginAsync
   readonly store: TelemetryStore
 }
 
@@ -59,6 +63,7 @@ type State = 'idle' | 'running' | 'stopped'
 /** The lifecycle around one store and one pipeline; stats and readiness read through. */
 class IngestService implements Ingest {
   readonly store: TelemetryStore
+  readonly routes: FastifyPluginAsync
   readonly #pipeline: Pipeline
   readonly #deadLetters: DeadLetterList
   readonly #logger: Logger
@@ -75,6 +80,7 @@ class IngestService implements Ingest {
     this.#pipeline = parts.pipeline
     this.#deadLetters = parts.deadLetters
     this.#logger = parts.logger
+    this.routes = ingestRoutes(parts.deadLetters)
   }
 
   async start(): Promise<void> {
