@@ -6,9 +6,11 @@ import { createGateway, type Gateway } from '../gateway/index.js'
 import { createIngest, type Ingest } from '../ingest/index.js'
 import { createModels, type Models } from '../models/index.js'
 import { createDispatch, type Dispatch } from '../dispatch/index.js'
-import { createHttpServer, type HttpServer } from './http.js'
+import { createApi, type Api } from '../api/index.js'
+import { AssetBoard } from './asset-board.js'
 import { createPipelineMetrics } from './pipeline-metrics.js'
 import { silentDeviceSignal } from './silent-device.js'
+import { VERSION } from './version.js'
 
 export interface ServiceOptions {
   config: Config
@@ -31,6 +33,8 @@ export interface Service {
   readonly ingest: Ingest
   readonly models: Models
   readonly dispatch: Dispatch
+  /** The HTTP API, with its key store. */
+  readonly http: Api
   /** Valid after start(). */
   readonly httpUrl: string
   readonly mqttUrl: string
@@ -46,6 +50,7 @@ export function createService(options: ServiceOptions): Service {
   const registry = options.registry ?? createMetricsRegistry()
   const pipeline = createPipelineMetrics(registry)
   const openedWorkOrders = new Set<string>()
+  const board = new AssetBoard()
 
   const ingest = createIngest({ config, logger, metrics: registry })
   const dispatch = createDispatch({ config, fleet, logger: logger.child({ module: 'dispatch' }), metrics: registry })
@@ -73,12 +78,14 @@ export function createService(options: ServiceOptions): Service {
     await ingest.accept(readings)
     for (const reading of readings) {
       models.observe(reading)
+      board.observeReading(reading)
       // Advances dispatch's data clock and watches repaired assets (telemetry-verified closure).
       dispatch.observeReading(reading)
     }
   }
   // A silent device becomes a Signal here (app/silent-device.ts); every other event is the models'.
   const routeDeviceEvent = (event: DeviceEvent): void => {
+    board.observeEvent(event)
     const silent = silentDeviceSignal(event)
     if (silent === null) models.observeEvent(event)
     else routeSignal(silent)
@@ -91,10 +98,9 @@ export function createService(options: ServiceOptions): Service {
     onReadings: acceptReadings,
     onDeviceEvent: routeDeviceEvent,
   })
-  const http = createHttpServer({
-    config, logger: logger.child({ module: 'http' }), registry,
+  const http = createApi({
+    config, logger: logger.child({ module: 'http' }), registry, fleet, dispatch, gateway, ingest, board, version: VERSION,
     readiness: async () => ({ ingest: await ingest.isReady(), dispatch: dispatch.isReady() }),
-    plugins: [dispatch.routes, gateway.routes, ingest.routes],
   })
 
   return buildLifecycle({ config, logger, registry, gateway, ingest, models, dispatch, http })
@@ -108,7 +114,7 @@ interface Parts {
   ingest: Ingest
   models: Models
   dispatch: Dispatch
-  http: HttpServer
+  http: Api
 }
 
 function buildLifecycle(parts: Parts): Service {

@@ -15,6 +15,19 @@ const DEFAULTS = {
   log: {
     level: 'info',
   },
+  api: {
+    /**
+     * An admin API key (fwk_<12 hex>_<43 base64url>) accepted besides the stored keys; empty:
+     * on first start Forewarn makes one and writes it to <data.dir>/admin-api-key (mode 0600).
+     */
+    adminKey: '',
+    /** Requests per key (or per address, before authentication) and minute. */
+    rateLimitPerMinute: 600,
+    /** Largest request body, measured after decompression. */
+    bodyLimitBytes: 1_048_576,
+    /** Longest query string (the part after `?`). */
+    maxQueryBytes: 4096,
+  },
   mqtt: {
     host: '127.0.0.1',
     /** 0 picks a free port. */
@@ -63,8 +76,16 @@ const DEFAULTS = {
   influx: {
     /** Empty: telemetry goes to the embedded SQLite store under data.dir. */
     url: '',
+    /** Which API to speak: 1 (/write, /query), 2 (/api/v2/write), 3 (/api/v3/write_lp); auto asks /ping. */
+    version: 'auto',
+    /** 1.x database; 3.x database; on 2.x the bucket when influx.bucket is empty. */
     database: 'forewarn',
+    /** 1.x and 2.x (DBRP) retention policy; empty: the default one. */
     retentionPolicy: '',
+    /** 2.x organization (name or id), required by 2.x writes. */
+    org: '',
+    /** 2.x bucket (3.x: database); empty: influx.database. */
+    bucket: '',
     /** InfluxDB 2.x/3.x token (sent as `Authorization: Token`). */
     token: '',
     /** InfluxDB 1.x credentials. */
@@ -105,6 +126,10 @@ const DEFAULTS = {
     anomalyMinRun: 3,
     /** Degradation is only reported when the predicted crossing is within this horizon. */
     horizonHours: 336,
+    /** CUSUM slack k, in robust SDs: shifts smaller than this are ignored (models/change-detector.ts). */
+    cusumSlack: 1,
+    /** CUSUM alarm threshold h, in robust SDs summed over readings (models/change-detector.ts). */
+    cusumThreshold: 25,
   },
   dispatch: {
     /** A visit must end at least this long before the predicted failure. */
@@ -139,6 +164,15 @@ const positive = z.coerce.number().positive()
 export const configSchema = z.object({
   data: z.object({ dir: z.string().min(1) }),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  api: z.object({
+    adminKey: z.union([
+      z.literal(''),
+      z.string().regex(/^fwk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/, 'an API key looks like fwk_<12 hex>_<43 base64url>'),
+    ]),
+    rateLimitPerMinute: positiveInt,
+    bodyLimitBytes: positiveInt,
+    maxQueryBytes: positiveInt,
+  }),
   mqtt: z.object({
     host: z.string().min(1),
     port,
@@ -166,8 +200,12 @@ export const configSchema = z.object({
   http: z.object({ host: z.string().min(1), port }),
   influx: z.object({
     url: z.union([z.literal(''), z.url()]),
+    // Coerced so a JSON config file may say 2 as well as "2".
+    version: z.coerce.string().pipe(z.enum(['auto', '1', '2', '3'])),
     database: z.string().min(1),
     retentionPolicy: z.string(),
+    org: z.string(),
+    bucket: z.string(),
     token: z.string(),
     username: z.string(),
     password: z.string(),
@@ -175,6 +213,11 @@ export const configSchema = z.object({
     flushIntervalMs: positiveInt,
     maxBatchBytes: positiveInt,
     maxWritesInFlight: positiveInt,
+  }).superRefine((influx, ctx) => {
+    // A 2.x write without org is refused with 400, which would dead-letter every reading.
+    if (influx.version === '2' && influx.url !== '' && influx.org === '') {
+      ctx.addIssue({ code: 'custom', path: ['org'], message: 'InfluxDB 2.x needs an organization' })
+    }
   }),
   spool: z.object({
     dir: z.string(),
@@ -189,6 +232,8 @@ export const configSchema = z.object({
     anomalyZ: positive,
     anomalyMinRun: positiveInt,
     horizonHours: positive,
+    cusumSlack: z.coerce.number().min(0),
+    cusumThreshold: positive,
   }),
   dispatch: z.object({
     safetyMarginHours: z.coerce.number().min(0),

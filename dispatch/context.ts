@@ -6,6 +6,7 @@ import type { Db } from './db.js'
 import type { DispatchMetrics } from './metrics.js'
 import type { NoticeStore } from './notice-store.js'
 import type { PlaybookSet } from './playbook-file.js'
+import type { PreferenceStore } from './preference-store.js'
 import { DispatchStoreError } from './errors.js'
 import type { WorkOrderView } from './types.js'
 import type { WorkOrderStore } from './work-order-store.js'
@@ -16,6 +17,8 @@ export interface DispatchContext {
   workOrders: WorkOrderStore
   notices: NoticeStore
   absences: AbsenceStore
+  /** Customers' own notification preferences over the fleet file's. */
+  preferences: PreferenceStore
   fleet: Fleet
   config: Config
   playbooks: PlaybookSet

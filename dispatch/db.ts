@@ -138,6 +138,26 @@ const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE dispatch_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
   `,
+  `
+  -- Issue 7: customers' own notification preferences, each field overriding the fleet file's
+  -- (JSON of the fields set), and an append-only trail of who changed them when.
+  CREATE TABLE customer_preferences (
+    customer_id TEXT PRIMARY KEY,
+    overrides TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL
+  );
+  CREATE TABLE customer_preference_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    customer_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    changes TEXT NOT NULL
+  );
+  CREATE INDEX customer_preference_changes_by_customer ON customer_preference_changes (customer_id, seq);
+  -- A customer's notice history, newest first, without staff alerts about their work orders.
+  CREATE INDEX notices_by_customer_audience ON notices (customer_id, audience, created_at);
+  `,
 ]
 
 /** Opens (creating if needed) the dispatch database and brings its schema up to date. */

@@ -1,6 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify'
 import {
-  systemClock, type Clock, type Notice, type Reading, type Signal,
+  systemClock, type Clock, type Reading, type Signal,
 } from '../core/index.js'
 import { markUnavailable } from './availability.js'
 import { technicianCalendar } from './calendar.js'
@@ -12,11 +11,12 @@ import { DispatchNotStartedError } from './errors.js'
 import { checkDeadlines } from './escalation.js'
 import { createDispatchMetrics, type DispatchMetrics } from './metrics.js'
 import { drainOutbox } from './outbox.js'
-import { workOrderRoutes } from './routes.js'
+import { updatePreferences } from './preference-change.js'
+import { preferencesOf, type CustomerPreferences, type PreferenceChanges } from './preferences.js'
 import { closeRunning, dbFileOf, openRunning, type Running } from './running.js'
 import { handleSignal, type SignalOutcome } from './signal-handler.js'
 import type {
-  Absence, Dispatch, DispatchDeps, DispatchStats, EscalationReport, NoticeFilter, WorkOrderCommand,
+  Absence, Dispatch, DispatchDeps, DispatchStats, EscalationReport, NoticeFilter, NoticeView, WorkOrderCommand,
   WorkOrderFilter, WorkOrderView,
 } from './types.js'
 
@@ -26,7 +26,6 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
 }
 
 class DispatchService implements Dispatch {
-  readonly routes: FastifyPluginAsync
   readonly #deps: DispatchDeps
   readonly #clock: Clock
   readonly #dataClock: DataClock
@@ -46,13 +45,6 @@ class DispatchService implements Dispatch {
       if (this.#state === null) return null
       const { workOrders, notices } = this.#state.ctx
       return { workOrdersOpen: workOrders.counts().open, noticesPending: notices.counts().pending }
-    })
-    this.routes = workOrderRoutes({
-      list: (filter) => this.listWorkOrders(filter),
-      get: (id) => this.getWorkOrder(id),
-      command: (id, command) => this.command(id, command),
-      markUnavailable: (absence) => this.markTechnicianUnavailable(absence),
-      calendar: (technicianId) => this.technicianCalendar(technicianId),
     })
   }
 
@@ -133,8 +125,20 @@ class DispatchService implements Dispatch {
     return this.#running('getWorkOrder').ctx.workOrders.get(id)
   }
 
-  listNotices(filter?: NoticeFilter): Notice[] {
+  listNotices(filter?: NoticeFilter): NoticeView[] {
     return this.#running('listNotices').ctx.notices.list(filter)
+  }
+
+  countNotices(filter?: NoticeFilter): number {
+    return this.#running('countNotices').ctx.notices.count(filter)
+  }
+
+  customerPreferences(customerId: string): CustomerPreferences {
+    return preferencesOf(this.#running('customerPreferences').ctx, customerId)
+  }
+
+  updateCustomerPreferences(customerId: string, changes: PreferenceChanges, by: string): CustomerPreferences {
+    return updatePreferences(this.#running('updateCustomerPreferences').ctx, customerId, changes, by)
   }
 
   drainOutbox(): Promise<{ sent: number, failed: number }> {

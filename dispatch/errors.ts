@@ -9,15 +9,6 @@ export class WorkOrderNotFoundError extends ForewarnError {
   }
 }
 
-/** A work-order query parameter failed validation; details.field names it. */
-export class InvalidQueryError extends ForewarnError {
-  constructor(field: string, message: string) {
-    super('FW_ERR_DSP_QUERY_INVALID', `query parameter ${field}: ${message}`, {
-      statusCode: 400, details: { field },
-    })
-  }
-}
-
 /** A Signal names an asset (or an asset whose site, customer or owner) the fleet does not know. */
 export class UnknownAssetError extends ForewarnError {
   constructor(assetId: string, problem: string) {
@@ -113,6 +104,22 @@ export class SlotUnavailableError extends ForewarnError {
   }
 }
 
+/** A customer id named to dispatch (preferences, notices) is not in the fleet file. */
+export class CustomerNotFoundError extends ForewarnError {
+  constructor(customerId: string) {
+    super('FW_ERR_DSP_CUSTOMER_NOT_FOUND', `customer ${customerId} does not exist`, {
+      statusCode: 404, details: { customerId },
+    })
+  }
+}
+
+/** A preference change is not possible for this customer; details.field names the field. */
+export class PreferencesInvalidError extends ForewarnError {
+  constructor(field: string, message: string) {
+    super('FW_ERR_DSP_PREFERENCES_INVALID', `${field}: ${message}`, { statusCode: 422, details: { field } })
+  }
+}
+
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause)
 }
@@ -120,7 +127,6 @@ function describe(cause: unknown): string {
 /** Every code dispatch declares, for the catalogue test and docs/errors.md. */
 export const DISPATCH_ERROR_CODES = [
   'FW_ERR_DSP_WORK_ORDER_NOT_FOUND',
-  'FW_ERR_DSP_QUERY_INVALID',
   'FW_ERR_DSP_UNKNOWN_ASSET',
   'FW_ERR_DSP_NOT_STARTED',
   'FW_ERR_DSP_STORE_FAILED',
@@ -132,4 +138,6 @@ export const DISPATCH_ERROR_CODES = [
   'FW_ERR_DSP_REFERENCE_UNKNOWN',
   'FW_ERR_DSP_TECHNICIAN_UNQUALIFIED',
   'FW_ERR_DSP_SLOT_UNAVAILABLE',
+  'FW_ERR_DSP_CUSTOMER_NOT_FOUND',
+  'FW_ERR_DSP_PREFERENCES_INVALID',
 ] as const

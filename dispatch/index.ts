@@ -2,14 +2,22 @@
 
 /** Creates the dispatch capability; it does no I/O until start(). */
 export { createDispatch } from './dispatch.js'
-/** The running capability: signals, readings, lifecycle commands, calendars, outbox and routes. */
+/** The running capability: signals, readings, lifecycle commands, calendars and outbox. */
 export type { Dispatch } from './types.js'
 /** What createDispatch needs: config, fleet, logger, registry; optional clock, DB file, playbooks. */
 export type { DispatchDeps } from './types.js'
 /** Counts of open and total work orders, and of pending and sent notices. */
 export type { DispatchStats } from './types.js'
-/** Filter for listNotices: by customer and/or work order. */
+/** Filter for listNotices and countNotices: customer, work order, audience; order and paging. */
 export type { NoticeFilter } from './types.js'
+/** A notice as listNotices returns it: the core record plus audience, subject, queue time, digest. */
+export type { NoticeView } from './types.js'
+/** A customer's notification preferences in force, and a change to them. */
+export type { CustomerPreferences, PreferenceChanges, Language } from './preferences.js'
+/** The languages customer notices are written in. */
+export { LANGUAGES } from './preferences.js'
+/** The canonical IANA name of a time zone, or undefined when the runtime does not know it. */
+export { canonicalTimeZone } from './preferences.js'
 /** Filter and paging for listWorkOrders. */
 export type { WorkOrderFilter } from './types.js'
 /** A work order with its lifecycle details (visit sequence, escalation level, completion, closure). */
@@ -25,7 +33,7 @@ export type { EscalationReport } from './types.js'
 /** The telemetry check of a fault-confirmed repair. */
 export type { ClosureView } from './types.js'
 /** Every FW_ERR_DSP_* code, for the error catalogue. */
-export { DISPATCH_ERROR_CODES } from './errors.js'
+export { DISPATCH_ERROR_CODES, TechnicianNotFoundError, WorkOrderNotFoundError } from './errors.js'
 /** Reads and validates a playbook file (zod); throws FW_ERR_DSP_PLAYBOOKS_INVALID. */
 export { loadPlaybooks } from './playbook-file.js'
 /** Validates playbook data already parsed from JSON. */

@@ -1,8 +1,8 @@
 import type { Customer, Planner } from '../core/index.js'
 import type { CustomerEvent, NoticeFacts } from './notice-facts.js'
-import {
-  capitalize, escapeHtml, formatDateTime, formatVisit, introFor, outcomeWords,
-} from './notice-words.js'
+import { phrasesFor } from './notice-phrases.js'
+import { capitalize, escapeHtml, formatDateTime, formatVisit, outcomeWords } from './notice-words.js'
+import type { Language } from './preferences.js'
 
 /** A rendered email: the whole message, and its middle part on its own for digests. */
 export interface RenderedEmail {
@@ -26,30 +26,22 @@ export const TEMPLATES: Readonly<Record<CustomerEvent, string>> = {
 }
 export const DIGEST_TEMPLATE = 'customer-digest'
 
-const SUBJECT_PREFIX: Readonly<Record<CustomerEvent, string>> = {
-  scheduled: 'Visit scheduled',
-  rescheduled: 'Visit moved',
-  postponed: 'Visit postponed',
-  on_the_way: 'Technician on the way',
-  completed: 'Work completed',
-  cancelled: 'Visit cancelled',
-}
-
-/** The customer email for one event of one work order. */
+/** The customer email for one event of one work order, in the customer's language. */
 export function renderCustomerEmail(facts: NoticeFacts, watchHours: number): RenderedEmail {
-  const equipment = `${facts.asset.name} at ${facts.site.name}`
-  const subject = `${SUBJECT_PREFIX[facts.event]}: ${facts.actionText} of ${equipment}`
+  const words = phrasesFor(facts.language)
+  const equipment = words.equipment(facts.asset.name, facts.site.name)
+  const subject = words.subject(facts.event, words.action(facts), equipment)
   const intro = introOf(facts, equipment, watchHours)
   const rows = factsOf(facts, equipment)
   const outro = facts.event === 'scheduled' || facts.event === 'rescheduled'
-    ? `Nothing is needed from you. To move the visit, contact ${facts.owner.name}.`
-    : `Questions about this case? Contact ${facts.owner.name}.`
+    ? words.outroBooked(facts.owner.name)
+    : words.outroOther(facts.owner.name)
 
   const section = { text: renderTextSection(intro, rows), html: renderHtmlSection(intro, rows) }
   return {
     template: TEMPLATES[facts.event],
     subject,
-    ...wrap(facts.customer, section, outro),
+    ...wrap(words.greeting(facts.customer.name), section, outro),
     section,
   }
 }
@@ -58,15 +50,16 @@ export function renderCustomerEmail(facts: NoticeFacts, watchHours: number): Ren
 export function renderDigestEmail(
   customer: Customer,
   members: ReadonlyArray<{ workOrderId: string, subject: string, section: { text: string, html: string } }>,
+  language: Language = 'en',
 ): Omit<RenderedEmail, 'section'> {
+  const words = phrasesFor(language)
   const workOrders = new Set(members.map((m) => m.workOrderId)).size
-  const subject = `Maintenance update: ${workOrders} work orders for ${customer.name}`
-  const intro = `Several pieces of your equipment need attention at once, so here is everything in one message.`
+  const subject = words.digestSubject(workOrders, customer.name)
+  const intro = words.digestIntro
   const text = members.map((m) => `== ${m.subject} ==\n\n${m.section.text}`).join('\n\n')
   const html = members.map((m) => `<h2>${escapeHtml(m.subject)}</h2>\n${m.section.html}`).join('\n')
   const section = { text: `${intro}\n\n${text}`, html: `<p>${escapeHtml(intro)}</p>\n${html}` }
-  const outro = 'Each section names the person to contact about it.'
-  return { template: DIGEST_TEMPLATE, subject, ...wrap(customer, section, outro) }
+  return { template: DIGEST_TEMPLATE, subject, ...wrap(words.greeting(customer.name), section, words.digestOutro) }
 }
 
 /** An alert to a planner who owns (or now owns) a work order that needs them. */
@@ -86,48 +79,51 @@ export function renderStaffEmail(input: {
 }
 
 function introOf(facts: NoticeFacts, equipment: string, watchHours: number): string {
+  const words = phrasesFor(facts.language)
   const zone = facts.customer.timeZone
-  const was = facts.previousVisit === null ? '' : ` It was planned for ${formatVisit(facts.previousVisit, zone)}.`
-  const because = facts.reason === null ? '' : ` Reason: ${facts.reason}.`
+  const was = facts.previousVisit === null ? '' : words.wasPlanned(formatVisit(facts.previousVisit, zone, facts.language))
+  const because = facts.reason === null ? '' : words.reason(facts.reason)
   switch (facts.event) {
-    case 'scheduled': return introFor(facts.intro, equipment)
-    case 'rescheduled': return `The visit for ${equipment} has moved to a new time.${was}${because}`
-    case 'postponed':
-      return `The visit for ${equipment} cannot take place as planned.${was}${because} ${facts.owner.name} will arrange a new time before ${formatDateTime(facts.dueBy, zone)} (${zone}).`
-    case 'on_the_way': return `${facts.technician?.name ?? 'Our technician'} is on the way to ${equipment}.`
+    case 'scheduled': return words.intro(facts.intro, equipment)
+    case 'rescheduled': return `${words.rescheduled(equipment)}${was}${because}`
+    case 'postponed': {
+      const before = `${formatDateTime(facts.dueBy, zone, facts.language)} (${zone})`
+      return `${words.postponed(equipment)}${was}${because} ${words.newTimeBefore(facts.owner.name, before)}`
+    }
+    case 'on_the_way': return words.onTheWay(facts.technician?.name ?? words.technician, equipment)
     case 'completed': return outcomeWords(facts, watchHours)
-    case 'cancelled': return `The work on ${equipment} has been cancelled.${was}${because}`
+    case 'cancelled': return `${words.cancelled(equipment)}${was}${because}`
   }
 }
 
 function factsOf(facts: NoticeFacts, equipment: string): Fact[] {
+  const { labels } = phrasesFor(facts.language)
   const zone = facts.customer.timeZone
   const done = facts.event === 'completed'
   const visit: Fact[] = facts.visit === null || facts.event === 'postponed' || facts.event === 'cancelled'
     ? []
-    : [['Visit', formatVisit(facts.visit, zone)]]
+    : [[labels.visit, formatVisit(facts.visit, zone, facts.language)]]
   const technician: Fact[] = facts.technician === null || visit.length === 0
     ? []
-    : [['Technician', facts.technician.name]]
+    : [[labels.technician, facts.technician.name]]
   const part: Fact[] = facts.outcome?.part === null || facts.outcome?.part === undefined
     ? []
-    : [['Part replaced', facts.outcome.part]]
+    : [[labels.part, facts.outcome.part]]
   return [
-    ['Equipment', equipment],
-    ['What we found', facts.finding],
-    [done ? 'What was done' : 'What we will do', capitalize(facts.actionText)],
+    [labels.equipment, equipment],
+    [labels.finding, facts.finding],
+    [done ? labels.done : labels.planned, capitalize(phrasesFor(facts.language).action(facts))],
     ...part,
     ...visit,
     ...technician,
-    ['Your contact for this case', `${facts.owner.name} <${facts.owner.email}>`],
-    ['Reference', `work order ${facts.workOrderId}`],
+    [labels.contact, `${facts.owner.name} <${facts.owner.email}>`],
+    [labels.reference, `${labels.workOrder} ${facts.workOrderId}`],
   ]
 }
 
 function wrap(
-  customer: Customer, section: { text: string, html: string }, outro: string,
+  greeting: string, section: { text: string, html: string }, outro: string,
 ): { text: string, html: string } {
-  const greeting = `Hello ${customer.name},`
   return {
     text: [greeting, '', section.text, '', outro, ''].join('\n'),
     html: [`<p>${escapeHtml(greeting)}</p>`, section.html, `<p>${escapeHtml(outro)}</p>`].join('\n'),

@@ -1,6 +1,7 @@
 import type { Asset, Customer, Planner, Site, Technician, VisitWindow } from '../core/index.js'
 import type { OrderContext } from './lookup.js'
 import type { Playbook } from './playbook-file.js'
+import type { CustomerPreferences, Language } from './preferences.js'
 import type { Outcome, WorkOrderView } from './types.js'
 
 /** The moments a customer hears about: one notice per event, work order and visit. */
@@ -10,7 +11,10 @@ export type CustomerEvent = 'scheduled' | 'rescheduled' | 'postponed' | 'on_the_
 export interface NoticeFacts {
   event: CustomerEvent
   workOrderId: string
+  /** The customer, with the time zone of their preferences: the clock every time is told on. */
   customer: Customer
+  /** The language of their preferences; default English. */
+  language?: Language
   site: Site
   asset: Asset
   /** The named owner: the customer's contact for this case. */
@@ -36,6 +40,7 @@ export interface FactsInput {
   event: CustomerEvent
   workOrder: WorkOrderView
   context: OrderContext
+  preferences: Pick<CustomerPreferences, 'language' | 'timeZone'>
   finding: string
   previousVisit?: VisitWindow | null
   reason?: string | null
@@ -46,7 +51,8 @@ export function noticeFacts(input: FactsInput): NoticeFacts {
   return {
     event: input.event,
     workOrderId: workOrder.id,
-    customer: context.customer,
+    customer: { ...context.customer, timeZone: input.preferences.timeZone },
+    language: input.preferences.language,
     site: context.site,
     asset: context.asset,
     owner: context.owner,

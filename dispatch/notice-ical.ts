@@ -3,6 +3,7 @@ import ical, {
 } from 'ical-generator'
 import type { Site, Technician, VisitWindow } from '../core/index.js'
 import type { NoticeFacts } from './notice-facts.js'
+import { phrasesFor } from './notice-phrases.js'
 import { capitalize } from './notice-words.js'
 import type { WorkOrderView } from './types.js'
 
@@ -20,6 +21,8 @@ const PRODUCT = { company: 'Forewarn', product: 'dispatch', language: 'EN' }
 export function visitInvitation(facts: NoticeFacts, method: InvitationMethod, stampMs: number): string | null {
   const visit = method === 'REQUEST' ? facts.visit : facts.previousVisit ?? facts.visit
   if (visit === null) return null
+  const words = phrasesFor(facts.language)
+  const { labels } = words
   const calendar = ical({ prodId: PRODUCT, method: ICalCalendarMethod[method] })
   calendar.createEvent({
     id: uidOf(facts.workOrderId),
@@ -27,13 +30,13 @@ export function visitInvitation(facts: NoticeFacts, method: InvitationMethod, st
     stamp: new Date(stampMs),
     start: new Date(visit.start),
     end: new Date(visit.end),
-    summary: `${capitalize(facts.actionText)}: ${facts.asset.name}`,
+    summary: `${capitalize(words.action(facts))}: ${facts.asset.name}`,
     location: facts.site.name,
     description: [
-      `What we found: ${facts.finding}`,
-      facts.technician === null ? null : `Technician: ${facts.technician.name}`,
-      `Your contact: ${facts.owner.name} <${facts.owner.email}>`,
-      `Reference: work order ${facts.workOrderId}`,
+      `${labels.finding}: ${facts.finding}`,
+      facts.technician === null ? null : `${labels.technician}: ${facts.technician.name}`,
+      `${labels.invitationContact}: ${facts.owner.name} <${facts.owner.email}>`,
+      `${labels.reference}: ${labels.workOrder} ${facts.workOrderId}`,
     ].filter((line) => line !== null).join('\n'),
     organizer: { name: facts.owner.name, email: facts.owner.email },
     attendees: [{ name: facts.customer.name, email: facts.customer.email }],
@@ -62,8 +65,6 @@ export function technicianFeed(input: {
 }): string {
   const { technician } = input
   const calendar = ical({ prodId: PRODUCT, name: `Forewarn visits: ${technician.name}` })
-  // Clients that honour it show the feed in the technician's own zone.
-  calendar.x('X-WR-TIMEZONE', technician.timeZone)
   for (const visit of input.visits) addVisit(calendar, visit, input.stampMs)
   for (const absence of input.absences) {
     calendar.createEvent({
@@ -75,7 +76,7 @@ export function technicianFeed(input: {
       busystatus: ICalEventBusyStatus.OOF,
     })
   }
-  return calendar.toString()
+  return withCalendarTimeZone(calendar.toString(), technician.timeZone)
 }
 
 function addVisit(calendar: ICalCalendar, row: FeedVisit, stampMs: number): void {
@@ -101,4 +102,18 @@ function addVisit(calendar: ICalCalendar, row: FeedVisit, stampMs: number): void
 
 function uidOf(workOrderId: string): string {
   return `${workOrderId}@forewarn`
+}
+
+/**
+ * Clients that honour X-WR-TIMEZONE show the feed in the technician's own zone. RFC 5545 puts
+ * calendar properties before the first component, but ical-generator writes x-properties after
+ * the events, where strict parsers ignore them; so it goes in before the first component here
+ * (a line boundary, never inside a folded property).
+ */
+function withCalendarTimeZone(text: string, timeZone: string): string {
+  const line = `X-WR-TIMEZONE:${timeZone}\r\n`
+  const body = text.indexOf('\r\n') + 2
+  const firstComponent = text.indexOf('\r\nBEGIN:', body)
+  const at = firstComponent === -1 ? text.lastIndexOf('END:VCALENDAR') : firstComponent + 2
+  return text.slice(0, at) + line + text.slice(at)
 }

@@ -1,7 +1,7 @@
-import type { Notice, NoticeChannel, NoticeStatus } from '../core/index.js'
+import type { NoticeChannel, NoticeStatus } from '../core/index.js'
 import type { Db } from './db.js'
 import type { InvitationMethod } from './notice-ical.js'
-import type { NoticeFilter } from './types.js'
+import type { NoticeFilter, NoticeView } from './types.js'
 
 /** Who a notice is for: the equipment's owner (customer) or the service company's staff. */
 export type Audience = 'customer' | 'staff'
@@ -76,6 +76,8 @@ interface NoticeRow {
   attempts: number
   last_error: string | null
   sent_at: number | null
+  created_at: number
+  digest_id: string | null
 }
 
 const INSERT_NOTICE = `INSERT INTO notices (id, customer_id, work_order_id, channel, audience, template,
@@ -98,10 +100,13 @@ const SELECT_CANDIDATES = `SELECT * FROM notices WHERE customer_id = ? AND statu
   ORDER BY created_at, rowid`
 const JOIN_DIGEST = `UPDATE notices SET digest_id = ? WHERE id = ? AND status = 'pending'
   AND digest_id IS NULL AND attempts = 0`
-const SELECT_NOTICES = `SELECT * FROM notices
-  WHERE (@customerId IS NULL OR customer_id = @customerId)
+const NOTICE_WHERE = `WHERE (@customerId IS NULL OR customer_id = @customerId)
     AND (@workOrderId IS NULL OR work_order_id = @workOrderId)
-  ORDER BY created_at, rowid`
+    AND (@audience IS NULL OR audience = @audience)`
+const ORDER: Readonly<Record<NonNullable<NoticeFilter['order']>, string>> = {
+  oldest: 'ORDER BY created_at, rowid',
+  newest: 'ORDER BY created_at DESC, rowid DESC',
+}
 
 /** The transactional outbox: rows are written with the work order and sent later. */
 export class NoticeStore {
@@ -184,11 +189,19 @@ export class NoticeStore {
     }).immediate()
   }
 
-  list(filter: NoticeFilter = {}): Notice[] {
-    type Params = { customerId: string | null, workOrderId: string | null }
-    return this.#db.prepare<Params, NoticeRow>(SELECT_NOTICES)
-      .all({ customerId: filter.customerId ?? null, workOrderId: filter.workOrderId ?? null })
-      .map(toNotice)
+  /** Oldest first unless `order` says otherwise; every match unless `limit` is given. */
+  list(filter: NoticeFilter = {}): NoticeView[] {
+    const sql = `SELECT * FROM notices ${NOTICE_WHERE} ${ORDER[filter.order ?? 'oldest']} LIMIT @limit OFFSET @offset`
+    // SQLite reads a negative LIMIT as "no limit".
+    const params = { ...filterParams(filter), limit: filter.limit ?? -1, offset: filter.offset ?? 0 }
+    return this.#db.prepare<typeof params, NoticeRow>(sql).all(params).map(toNotice)
+  }
+
+  /** How many notices match, regardless of limit and offset. */
+  count(filter: NoticeFilter = {}): number {
+    const params = filterParams(filter)
+    return this.#db.prepare<typeof params, { n: number }>(`SELECT count(*) AS n FROM notices ${NOTICE_WHERE}`)
+      .get(params)?.n ?? 0
   }
 
   counts(): { pending: number, sent: number } {
@@ -217,7 +230,15 @@ function toDue(row: NoticeRow): DueNotice {
   }
 }
 
-function toNotice(row: NoticeRow): Notice {
+function filterParams(filter: NoticeFilter): Record<'customerId' | 'workOrderId' | 'audience', string | null> {
+  return {
+    customerId: filter.customerId ?? null,
+    workOrderId: filter.workOrderId ?? null,
+    audience: filter.audience ?? null,
+  }
+}
+
+function toNotice(row: NoticeRow): NoticeView {
   return {
     id: row.id,
     customerId: row.customer_id,
@@ -229,5 +250,9 @@ function toNotice(row: NoticeRow): Notice {
     status: row.status,
     lastError: row.last_error,
     sentAt: row.sent_at,
+    audience: row.audience,
+    subject: row.subject,
+    createdAt: row.created_at,
+    digestId: row.digest_id,
   }
 }

@@ -15,18 +15,19 @@ export const WEBHOOK_EVENTS: Readonly<Record<CustomerEvent, string>> = {
 /**
  * The JSON body of a webhook notice, fixed when it is enqueued so every retry sends the same
  * bytes. `id` is also the idempotency key. Times are ISO 8601 UTC; `visit.local` is the window
- * as the customer's clock shows it.
+ * as the customer's clock shows it, and it and `outcome.words` are in `language`.
  */
 export function webhookBody(facts: NoticeFacts, noticeId: string, createdAtMs: number, watchHours: number): string {
   const zone = facts.customer.timeZone
   const window = (visit: NoticeFacts['visit']) => visit === null
     ? null
-    : { start: iso(visit.start), end: iso(visit.end), timeZone: zone, local: formatVisit(visit, zone) }
+    : { start: iso(visit.start), end: iso(visit.end), timeZone: zone, local: formatVisit(visit, zone, facts.language) }
   return JSON.stringify({
     id: noticeId,
     type: WEBHOOK_EVENTS[facts.event],
     createdAt: iso(createdAtMs),
     customerId: facts.customer.id,
+    language: facts.language ?? 'en',
     workOrder: { id: facts.workOrderId, dueBy: iso(facts.dueBy), action: facts.action, actionText: facts.actionText },
     equipment: {
       assetId: facts.asset.id,

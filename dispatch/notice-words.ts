@@ -1,46 +1,32 @@
 import type { VisitWindow } from '../core/index.js'
 import type { NoticeFacts } from './notice-facts.js'
+import { phrasesFor } from './notice-phrases.js'
+import type { Language } from './preferences.js'
 
 /** The visit as the reader's own clock shows it, naming the zone so nobody has to guess. */
-export function formatVisit(visit: VisitWindow, zone: string): string {
-  const day = dayFormat(zone)
-  const time = timeFormat(zone)
+export function formatVisit(visit: VisitWindow, zone: string, language: Language = 'en'): string {
+  const words = phrasesFor(language)
+  const day = dayFormat(zone, words.locale)
+  const time = timeFormat(zone, words.locale)
   if (day.format(visit.start) !== day.format(visit.end)) {
-    return `${formatDateTime(visit.start, zone)} to ${formatDateTime(visit.end, zone)} (${zone})`
+    const start = formatDateTime(visit.start, zone, language)
+    return `${start} ${words.to} ${formatDateTime(visit.end, zone, language)} (${zone})`
   }
-  const hours = `${time.format(visit.start)} to ${time.format(visit.end)}`
+  const hours = `${time.format(visit.start)} ${words.to} ${time.format(visit.end)}${words.clockSuffix}`
   return `${day.format(visit.start)}, ${hours} (${zone})`
 }
 
-export function formatDateTime(time: number, zone: string): string {
-  return `${dayFormat(zone).format(time)}, ${timeFormat(zone).format(time)}`
+export function formatDateTime(time: number, zone: string, language: Language = 'en'): string {
+  const words = phrasesFor(language)
+  return `${dayFormat(zone, words.locale).format(time)}, ${timeFormat(zone, words.locale).format(time)}${words.clockSuffix}`
 }
 
-/** The opening sentence: only predictions are "early signs"; other findings say what they are. */
-export function introFor(intro: NoticeFacts['intro'], equipment: string): string {
-  switch (intro) {
-    case 'reported_fault': return `${equipment} reported a fault, and we are sending someone to look at it.`
-    case 'sensor_fault': return `A sensor on ${equipment} is giving readings it cannot physically measure.`
-    case 'connectivity': return `${equipment} has stopped reporting to our monitoring.`
-    case 'early_warning': return `Our monitoring found an early sign of trouble on ${equipment}, before it turned into a breakdown.`
-  }
-}
-
-/** The outcome of a completed visit, in plain words for the customer. */
+/** The outcome of a completed visit, in plain words for the customer, in their language. */
 export function outcomeWords(facts: NoticeFacts, watchHours: number): string {
+  const words = phrasesFor(facts.language)
   const outcome = facts.outcome
-  const who = facts.technician?.name ?? 'Our technician'
-  if (outcome === null) return 'The work is finished.'
-  switch (outcome.code) {
-    case 'fault_confirmed': {
-      const part = outcome.part === null ? 'the worn part' : outcome.part
-      return `${who} confirmed the fault and replaced ${part}. We will watch the readings for the next ${watchHours} hours to make sure the repair holds.`
-    }
-    case 'no_fault_found':
-      return `${who} inspected the equipment and found no fault; it is in working order. We keep monitoring it as usual.`
-    case 'could_not_access':
-      return `${who} could not get access to the equipment, so nothing was done. Please contact ${facts.owner.name} to arrange access.`
-  }
+  const who = facts.technician?.name ?? words.technician
+  return words.outcome(outcome?.code ?? null, who, outcome?.part ?? null, facts.owner.name, watchHours)
 }
 
 /** Upper-cases the first letter: action texts also start sentences and table cells. */
@@ -53,8 +39,8 @@ export function escapeHtml(text: string): string {
     .replace(/"/g, '&quot;')
 }
 
-function dayFormat(zone: string): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat('en-GB', {
+function dayFormat(zone: string, locale: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(locale, {
     timeZone: zone,
     weekday: 'long',
     day: 'numeric',
@@ -63,8 +49,8 @@ function dayFormat(zone: string): Intl.DateTimeFormat {
   })
 }
 
-function timeFormat(zone: string): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat('en-GB', {
+function timeFormat(zone: string, locale: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(locale, {
     timeZone: zone,
     hour: '2-digit',
     minute: '2-digit',

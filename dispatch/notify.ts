@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto'
 import type { Planner, VisitWindow } from '../core/index.js'
 import type { DispatchContext, Effects } from './context.js'
 import { orderContext } from './lookup.js'
-import type { CustomerEvent } from './notice-facts.js'
-import { noticeFacts } from './notice-facts.js'
-import { renderCustomerEmail, renderStaffEmail } from './notice-email.js'
+import { noticeFacts, type CustomerEvent, type NoticeFacts } from './notice-facts.js'
+import { renderCustomerEmail, renderStaffEmail, type RenderedEmail } from './notice-email.js'
 import { visitInvitation, type InvitationMethod } from './notice-ical.js'
 import { WEBHOOK_EVENTS, webhookBody } from './notice-webhook.js'
+import { effectivePreferences } from './preferences.js'
 import type { WorkOrderView } from './types.js'
 
 const HOUR_MS = 3_600_000
@@ -23,7 +23,8 @@ export function findingOf(ctx: DispatchContext, workOrder: WorkOrderView): strin
 
 /**
  * Writes the customer's notices for one event of one work order into the outbox (email, and
- * a webhook when the customer has one), inside the caller's transaction. The dedup key names
+ * a webhook when the customer has one), inside the caller's transaction, on the channels the
+ * customer's preferences leave on. The dedup key names
  * the work order, the event and the visit's sequence: one notice per event, never per reading.
  */
 export function notifyCustomer(ctx: DispatchContext, fx: Effects, input: {
@@ -35,27 +36,17 @@ export function notifyCustomer(ctx: DispatchContext, fx: Effects, input: {
   const { workOrder, event } = input
   const context = orderContext(ctx, workOrder)
   if (!context.playbook.notice.customer) return
-  const facts = noticeFacts({ ...input, context, finding: findingOf(ctx, workOrder) })
+  // The customer's own preferences decide the channels, the language and the zone of the words.
+  const preferences = effectivePreferences(context.customer, ctx.preferences.get(context.customer.id))
+  const facts = noticeFacts({ ...input, context, preferences, finding: findingOf(ctx, workOrder) })
   const now = ctx.clock.now()
   const watchHours = ctx.config.dispatch.closureWatchHours
   const key = `workorder:${workOrder.id}:${event}:${workOrder.visitSequence}`
 
   const email = renderCustomerEmail(facts, watchHours)
-  const method = INVITATION[event]
-  const invitation = method === undefined ? null : visitInvitation(facts, method, now)
-  const queued = ctx.notices.enqueue({
-    id: `ntc-${randomUUID()}`, customerId: context.customer.id, workOrderId: workOrder.id, channel: 'email',
-    audience: 'customer', template: email.template, dedupKey: `${key}:email`,
-    mail: {
-      to: context.customer.email, subject: email.subject, text: email.text, html: email.html,
-      ics: method === undefined || invitation === null ? null : { method, content: invitation },
-    },
-    section: email.section, createdAt: now, holdUntil: now + ctx.config.dispatch.digestWindowMs,
-  })
-  if (queued) fx.log('debug', { workOrderId: workOrder.id, customerId: context.customer.id, event }, 'notice queued')
-
+  if (preferences.channels.email) queueEmail(ctx, fx, { facts, email, key, now })
   const webhook = context.customer.webhook
-  if (webhook === undefined) return
+  if (webhook === undefined || !preferences.channels.webhook) return
   const id = `ntc-${randomUUID()}`
   ctx.notices.enqueue({
     id, customerId: context.customer.id, workOrderId: workOrder.id, channel: 'webhook', audience: 'customer',
@@ -63,6 +54,28 @@ export function notifyCustomer(ctx: DispatchContext, fx: Effects, input: {
     mail: { to: webhook.url, subject: WEBHOOK_EVENTS[event], text: webhookBody(facts, id, now, watchHours), html: '', ics: null },
     section: null, createdAt: now, holdUntil: 0,
   })
+}
+
+function queueEmail(ctx: DispatchContext, fx: Effects, input: {
+  facts: NoticeFacts
+  email: RenderedEmail
+  key: string
+  now: number
+}): void {
+  const { facts, email, key, now } = input
+  const { workOrderId, event, customer } = facts
+  const method = INVITATION[event]
+  const invitation = method === undefined ? null : visitInvitation(facts, method, now)
+  const queued = ctx.notices.enqueue({
+    id: `ntc-${randomUUID()}`, customerId: customer.id, workOrderId, channel: 'email',
+    audience: 'customer', template: email.template, dedupKey: `${key}:email`,
+    mail: {
+      to: customer.email, subject: email.subject, text: email.text, html: email.html,
+      ics: method === undefined || invitation === null ? null : { method, content: invitation },
+    },
+    section: email.section, createdAt: now, holdUntil: now + ctx.config.dispatch.digestWindowMs,
+  })
+  if (queued) fx.log('debug', { workOrderId, customerId: customer.id, event }, 'notice queued')
 }
 
 /** What a planner is told, and the key that keeps it to one alert per occasion. */

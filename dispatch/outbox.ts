@@ -5,6 +5,8 @@ import type { MailSender } from './mail-transport.js'
 import type { DispatchMetrics } from './metrics.js'
 import { DIGEST_TEMPLATE, renderDigestEmail } from './notice-email.js'
 import type { DueNotice, NoticeStore, OutgoingMail } from './notice-store.js'
+import type { PreferenceStore } from './preference-store.js'
+import { effectivePreferences } from './preferences.js'
 import { quietUntil } from './quiet-hours.js'
 import type { WebhookSender } from './webhook-transport.js'
 
@@ -18,6 +20,7 @@ const ALERT_AFTER_ATTEMPTS = 5
 
 export interface OutboxDeps {
   notices: NoticeStore
+  preferences: PreferenceStore
   senders: { email: MailSender, webhook: WebhookSender }
   fleet: Fleet
   config: Config
@@ -60,7 +63,13 @@ async function handle(deps: OutboxDeps, notice: DueNotice): Promise<Delivery> {
 
   const customer = deps.fleet.customer(notice.customerId)
   const now = deps.clock.now()
-  const until = customer === undefined ? null : quietUntil(now, customer.quietHours, customer.timeZone)
+  // The quiet hours and zone in force now, from the customer's preferences over the fleet file.
+  const preferences = customer === undefined
+    ? undefined
+    : effectivePreferences(customer, deps.preferences.get(customer.id))
+  const until = preferences === undefined
+    ? null
+    : quietUntil(now, preferences.quietHours ?? undefined, preferences.timeZone)
   if (until !== null) {
     // Quiet hours hold customer emails only: webhooks feed machines, staff alerts cannot wait.
     if (!deps.notices.defer(notice, until)) return 'skipped'
@@ -81,7 +90,8 @@ function formDigest(deps: OutboxDeps, trigger: DueNotice): boolean {
   const customer = deps.fleet.customer(trigger.customerId)
   if (customer === undefined || workOrders.size < deps.config.dispatch.digestThreshold) return false
 
-  const rendered = renderDigestEmail(customer, candidates)
+  const { language } = effectivePreferences(customer, deps.preferences.get(customer.id))
+  const rendered = renderDigestEmail(customer, candidates, language)
   const id = `ntc-${randomUUID()}`
   const invitations = candidates.flatMap((c) => c.ics?.method === 'REQUEST' ? [c.ics.content] : [])
   const mail: OutgoingMail = {

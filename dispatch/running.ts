@@ -10,6 +10,7 @@ import { createMailSender, type MailSender } from './mail-transport.js'
 import type { DispatchMetrics } from './metrics.js'
 import { NoticeStore } from './notice-store.js'
 import { loadPlaybooks } from './playbook-file.js'
+import { PreferenceStore } from './preference-store.js'
 import type { DispatchDeps } from './types.js'
 import { createWebhookSender, type WebhookSender } from './webhook-transport.js'
 import { WorkOrderStore } from './work-order-store.js'
@@ -45,6 +46,7 @@ export function openRunning(input: {
     workOrders: new WorkOrderStore(db),
     notices: new NoticeStore(db),
     absences: new AbsenceStore(db),
+    preferences: new PreferenceStore(db),
     fleet, config, playbooks, clock, dataClock, logger,
     metrics: input.metrics,
     closures: input.watcher,

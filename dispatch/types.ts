@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify'
 import type {
   Clock, Config, Fleet, Logger, Notice, Reading, Registry, Signal, VisitWindow, WorkOrder, WorkOrderStatus,
 } from '../core/index.js'
 import type { PlaybookSet } from './playbook-file.js'
+import type { CustomerPreferences, PreferenceChanges } from './preferences.js'
 
 export interface DispatchDeps {
   config: Config
@@ -67,10 +67,19 @@ export interface Absence {
 }
 
 export interface WorkOrderFilter {
-  status?: WorkOrderStatus
+  /** One status, or 'open' for every status that still needs someone. */
+  status?: WorkOrderStatus | 'open'
   assetId?: string
   customerId?: string
+  siteId?: string
   technicianId?: string
+  priority?: number
+  /** Data-clock epoch ms: due at or after / strictly before. */
+  dueAfter?: number
+  dueBefore?: number
+  /** Data-clock epoch ms: the visit ends after / starts before (a visit overlapping the range). */
+  visitFrom?: number
+  visitBefore?: number
   limit?: number
   offset?: number
 }
@@ -78,6 +87,24 @@ export interface WorkOrderFilter {
 export interface NoticeFilter {
   customerId?: string
   workOrderId?: string
+  /** Only customer notices, or only staff alerts (both are kept under the work order's customer). */
+  audience?: 'customer' | 'staff'
+  /** By wall-clock creation time; default 'oldest' first. */
+  order?: 'oldest' | 'newest'
+  /** Default: every match. */
+  limit?: number
+  offset?: number
+}
+
+/** A notice as dispatch lists it: the core record plus when it was queued and what it said. */
+export interface NoticeView extends Notice {
+  audience: 'customer' | 'staff'
+  /** Email subject, or the webhook's event type. */
+  subject: string
+  /** Wall-clock epoch ms at which it was queued. */
+  createdAt: number
+  /** The digest email that carried it, when it went out inside one. */
+  digestId: string | null
 }
 
 export interface DispatchStats {
@@ -119,16 +146,20 @@ export interface Dispatch {
   now(): number
   listWorkOrders(filter?: WorkOrderFilter): { items: WorkOrderView[], total: number }
   getWorkOrder(id: string): WorkOrderView | undefined
-  listNotices(filter?: NoticeFilter): Notice[]
+  listNotices(filter?: NoticeFilter): NoticeView[]
+  /** How many notices match the filter, regardless of its limit and offset. */
+  countNotices(filter?: NoticeFilter): number
+  /** The customer's notification preferences in force (fleet file under their own changes). */
+  customerPreferences(customerId: string): CustomerPreferences
+  /**
+   * Changes the fields named, records who and when, and returns the preferences now in force;
+   * throws FW_ERR_DSP_PREFERENCES_INVALID (field named) or FW_ERR_DSP_CUSTOMER_NOT_FOUND.
+   */
+  updateCustomerPreferences(customerId: string, changes: PreferenceChanges, by: string): CustomerPreferences
   /** Sends every pending notice that is due, ignoring the digest hold; returns counts. */
   drainOutbox(): Promise<{ sent: number, failed: number }>
   isReady(): boolean
   stats(): DispatchStats
-  /**
-   * Fastify plugin: GET /api/work-orders(/:id), POST /api/work-orders/:id/<action>,
-   * POST /api/technicians/:id/unavailable, GET /api/technicians/:id/calendar.ics.
-   */
-  readonly routes: FastifyPluginAsync
 }
 
 /** A visit a technician has promised, with the work order it belongs to. */

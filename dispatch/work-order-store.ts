@@ -100,7 +100,7 @@ export class WorkOrderStore {
   /** Newest first (by data-clock creation time, then insertion order). */
   list(filter: WorkOrderFilter = {}): { items: WorkOrderView[], total: number } {
     const { where, params } = whereClause(filter)
-    const counted = this.#db.prepare<Record<string, string>, { n: number }>(
+    const counted = this.#db.prepare<Record<string, string | number>, { n: number }>(
       `SELECT count(*) AS n FROM work_orders ${where}`,
     ).get(params)
     const rows = this.#db.prepare<Record<string, string | number>, WorkOrderRow>(
@@ -157,16 +157,30 @@ export class WorkOrderStore {
   }
 }
 
-function whereClause(filter: WorkOrderFilter): { where: string, params: Record<string, string> } {
-  const columns = {
-    status: 'status', assetId: 'asset_id', customerId: 'customer_id', technicianId: 'technician_id',
+function whereClause(filter: WorkOrderFilter): { where: string, params: Record<string, string | number> } {
+  const equal = {
+    assetId: 'asset_id', customerId: 'customer_id', siteId: 'site_id', technicianId: 'technician_id', priority: 'priority',
+  } as const
+  const range = {
+    dueAfter: 'due_by >=', dueBefore: 'due_by <', visitFrom: 'visit_end >', visitBefore: 'visit_start <',
   } as const
   const conditions: string[] = []
-  const params: Record<string, string> = {}
-  for (const [key, column] of Object.entries(columns)) {
-    const value = filter[key as keyof typeof columns]
+  const params: Record<string, string | number> = {}
+  if (filter.status === 'open') conditions.push(OPEN)
+  else if (filter.status !== undefined) {
+    conditions.push('status = @status')
+    params.status = filter.status
+  }
+  for (const [key, column] of Object.entries(equal)) {
+    const value = filter[key as keyof typeof equal]
     if (value === undefined) continue
     conditions.push(`${column} = @${key}`)
+    params[key] = value
+  }
+  for (const [key, comparison] of Object.entries(range)) {
+    const value = filter[key as keyof typeof range]
+    if (value === undefined) continue
+    conditions.push(`${comparison} @${key}`)
     params[key] = value
   }
   return { where: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params }

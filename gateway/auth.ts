@@ -9,8 +9,19 @@ type AuthDone = (error: (Error & { returnCode: number }) | null, success: boolea
 export interface DeviceAuth {
   /** aedes' authenticate hook. */
   authenticate(client: Client, username: string | undefined, password: Password, done: AuthDone): void
-  /** The device a connection authenticated as. */
+  /**
+   * The device a connection authenticated as, as the fleet has it now; undefined when the
+   * session no longer counts (the device was removed or disabled, or its secret changed).
+   */
   deviceOf(client: Client): Device | undefined
+  /** The device id a connection authenticated as, whether or not its session still counts. */
+  deviceIdOf(client: Client): string | undefined
+}
+
+/** What a connection proved at CONNECT: who it is, and with which of its secrets. */
+interface Session {
+  deviceId: string
+  secretHash: string
 }
 
 /**
@@ -22,14 +33,19 @@ export interface DeviceAuth {
  * it to the authenticated id means only a device itself can take over its own session.
  * An empty clientId (server-assigned, [MQTT-3.1.3-6]) is refused too, with CONNACK 2
  * [MQTT-3.1.3-9].
+ *
+ * The fleet can change while devices are connected (operators rotate secrets, disable and
+ * remove devices), so a session keeps only the device id and the hash it was checked
+ * against, and every use looks the device up again: a stale session publishes nothing,
+ * even before the gateway has closed its connection.
  */
 export function createDeviceAuth(fleet: Fleet, metrics: GatewayMetrics): DeviceAuth {
-  const sessions = new WeakMap<Client, Device>()
+  const sessions = new WeakMap<Client, Session>()
 
   function authenticate(client: Client, username: string | undefined, password: Password, done: AuthDone): void {
     checkCredentials(fleet, { clientId: client.id, username, password }).then(
-      (device) => {
-        sessions.set(client, device)
+      (session) => {
+        sessions.set(client, session)
         done(null, true)
       },
       (err: unknown) => {
@@ -45,7 +61,14 @@ export function createDeviceAuth(fleet: Fleet, metrics: GatewayMetrics): DeviceA
     })
   }
 
-  return { authenticate, deviceOf: (client) => sessions.get(client) }
+  const deviceOf = (client: Client): Device | undefined => {
+    const session = sessions.get(client)
+    if (session === undefined) return undefined
+    const device = fleet.device(session.deviceId)
+    return device !== undefined && isCurrent(device, session.secretHash) ? device : undefined
+  }
+
+  return { authenticate, deviceOf, deviceIdOf: (client) => sessions.get(client)?.deviceId }
 }
 
 interface Credentials {
@@ -54,7 +77,7 @@ interface Credentials {
   password: Buffer | undefined
 }
 
-async function checkCredentials(fleet: Fleet, credentials: Credentials): Promise<Device> {
+async function checkCredentials(fleet: Fleet, credentials: Credentials): Promise<Session> {
   const { clientId, username, password } = credentials
   if (username === undefined || username === '' || password === undefined || password.length === 0) {
     throw new DeviceAuthError('credentials_missing', { clientId })
@@ -64,7 +87,18 @@ async function checkCredentials(fleet: Fleet, credentials: Credentials): Promise
 
   const device = fleet.device(username)
   if (device === undefined) throw new DeviceAuthError('device_unknown', { clientId, deviceId: username })
-  const isValid = await verifySecretAsync(password.toString('utf8'), device.secretHash)
+  const { secretHash } = device
+  const isValid = await verifySecretAsync(password.toString('utf8'), secretHash)
   if (!isValid) throw new DeviceAuthError('secret_invalid', { clientId, deviceId: username })
-  return device
+
+  // The hash took a while; the fleet may have changed meanwhile. Judge by the fleet of now.
+  const now = fleet.device(username)
+  if (now === undefined) throw new DeviceAuthError('device_unknown', { clientId, deviceId: username })
+  if (now.secretHash !== secretHash) throw new DeviceAuthError('secret_invalid', { clientId, deviceId: username })
+  if (now.disabled === true) throw new DeviceAuthError('device_disabled', { clientId, deviceId: username })
+  return { deviceId: username, secretHash }
+}
+
+function isCurrent(device: Device, secretHash: string): boolean {
+  return device.disabled !== true && device.secretHash === secretHash
 }

@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { FastifyPluginAsync } from 'fastify'
 import { systemClock, type Clock, type Logger } from '../core/index.js'
-import { DeadLetterRing, type DeadLetter } from './dead-letters.js'
+import { DeadLetterRing } from './dead-letters.js'
 import { DeviceLifecycle } from './device-lifecycle.js'
 import type { TelemetryRules } from './handlers/telemetry.js'
 import { OversizeMarker } from './frame-limit.js'
@@ -12,13 +11,12 @@ import type { PublishGateDeps } from './publish.js'
 import { DeviceRateLimiter } from './rate-limit.js'
 import { RedeliveryMemory } from './redelivery.js'
 import { RefusalRecorder } from './refusals.js'
-import { deadLetterRoutes } from './routes.js'
 import type { GatewayDeps, GatewayStats } from './types.js'
 
 /**
  * What the embedded broker and the external-broker client share: metrics, dead letters,
  * refusal logging, device lifecycle and liveness, redelivery memory, the rate limit, the
- * counters and the dead-letter routes. Each front end supplies only how messages arrive.
+ * counters and the dead letters. Each front end supplies only how messages arrive.
  */
 export class GatewayCore {
   readonly deps: GatewayDeps
@@ -29,7 +27,6 @@ export class GatewayCore {
   readonly refusals: RefusalRecorder
   readonly lifecycle: DeviceLifecycle
   readonly marker = new OversizeMarker()
-  readonly routes: FastifyPluginAsync
   readonly #rateLimiter: DeviceRateLimiter
   readonly #throttleLog: LogLimiter
   readonly #redeliveries = new RedeliveryMemory()
@@ -55,7 +52,6 @@ export class GatewayCore {
     })
     this.#rateLimiter = new DeviceRateLimiter({ perSecond: mqtt.maxMessagesPerSecond, burst: mqtt.messageBurst })
     this.#throttleLog = new LogLimiter(mqtt.refusalLogIntervalMs)
-    this.routes = deadLetterRoutes(this.deadLetters)
   }
 
   /** Everything the message handlers need; `throttle` is off (always true) unless given. */
@@ -112,10 +108,6 @@ export class GatewayCore {
       rejected: this.refusals.count,
       silentDevices: this.lifecycle.silentCount,
     }
-  }
-
-  listDeadLetters(limit?: number): DeadLetter[] {
-    return this.deadLetters.list(limit)
   }
 
   /** Forgets per-run state (rate buckets, log suppression, redeliveries) when the gateway stops. */

@@ -1,4 +1,4 @@
-import type { Clock, Config, Device, DeviceEvent, Fleet, Logger } from '../core/index.js'
+import type { Clock, Config, Device, DeviceEvent, Fleet, FleetUpdate, Logger } from '../core/index.js'
 import type { StatusOrigin } from './admit.js'
 import type { DeviceStatus } from './handlers/status.js'
 import { Liveness, type LivenessChange } from './liveness.js'
@@ -44,10 +44,26 @@ export class DeviceLifecycle {
   start(): void {
     this.#isStopping = false
     const now = this.#deps.clock.now()
-    for (const device of this.#deps.fleet.data.devices) {
-      if (configuredIntervalMs(this.#deps.fleet, device.id) !== undefined) this.#liveness.watchFrom(device.id, now)
-    }
+    for (const device of this.#deps.fleet.data.devices) this.#watchIfConfigured(device, now)
     this.#timer = setInterval(() => this.checkSilence(), this.#deps.mqtt.silenceCheckIntervalMs)
+  }
+
+  /**
+   * The fleet changed at run time. Removed and disabled devices are no longer watched (a
+   * disabled device's silence is expected, not a failing part); added and re-enabled ones
+   * with a configured interval are watched from now, as every such device is at start-up.
+   */
+  fleetChanged(update: FleetUpdate): void {
+    if (this.#timer === null) return
+    const { fleet } = this.#deps
+    const now = this.#deps.clock.now()
+    for (const deviceId of update.changes.devices.removed) this.#forget(deviceId)
+    for (const deviceId of [...update.changes.devices.added, ...update.changes.devices.changed]) {
+      const device = fleet.device(deviceId)
+      if (device === undefined) continue
+      if (device.disabled === true) this.#forget(deviceId)
+      else this.#watchIfConfigured(device, now)
+    }
   }
 
   /** Stops reporting; shutting down is not every device going offline. */
@@ -85,7 +101,7 @@ export class DeviceLifecycle {
     const now = this.#deps.clock.now()
     for (const change of this.#liveness.sweep(now)) {
       const device = this.#deps.fleet.device(change.deviceId)
-      if (device !== undefined) this.#reportLiveness(device, change, now)
+      if (device !== undefined && device.disabled !== true) this.#reportLiveness(device, change, now)
     }
   }
 
@@ -97,6 +113,16 @@ export class DeviceLifecycle {
     } catch (err: unknown) {
       this.#deps.logger.error({ err, deviceId: event.deviceId, assetId: event.assetId }, 'device event handler failed')
     }
+  }
+
+  #watchIfConfigured(device: Device, now: number): void {
+    if (device.disabled === true) return
+    if (configuredIntervalMs(this.#deps.fleet, device.id) !== undefined) this.#liveness.watchFrom(device.id, now)
+  }
+
+  #forget(deviceId: string): void {
+    this.#liveness.forget(deviceId)
+    this.#presence.forget(deviceId)
   }
 
   #reportStatus(device: Device, status: DeviceStatus, time: number): void {

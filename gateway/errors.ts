@@ -32,6 +32,8 @@ export const AUTH_FAILURES = {
   // Unknown device and wrong secret share return code 4 so a client cannot tell them apart.
   device_unknown: { code: 'FW_ERR_GW_DEVICE_UNKNOWN', returnCode: 4 },
   secret_invalid: { code: 'FW_ERR_GW_SECRET_INVALID', returnCode: 4 },
+  // Checked after the secret, so only a holder of the right secret learns the device is disabled.
+  device_disabled: { code: 'FW_ERR_GW_DEVICE_DISABLED', returnCode: 5 },
 } as const
 
 export type AuthFailureReason = keyof typeof AUTH_FAILURES
@@ -45,8 +47,6 @@ const OTHER_CODES = [
   'FW_ERR_GW_LISTEN_FAILED',
   /** A control packet (not PUBLISH) above MAX_CONTROL_PACKET_BYTES; the connection is closed. */
   'FW_ERR_GW_PACKET_TOO_LARGE',
-  /** A bad query string on GET /api/dead-letters (400). */
-  'FW_ERR_GW_QUERY_INVALID',
   /** mqtt.tlsCertFile / mqtt.tlsKeyFile could not be read or do not make a TLS server. */
   'FW_ERR_GW_TLS_INVALID',
   /** External broker mode: mqtt.brokerUrl could not be reached or refused the connection at start. */

@@ -1,10 +1,9 @@
 import { hostname } from 'node:os'
 import type { PublishPacket } from 'aedes'
-import type { FastifyPluginAsync } from 'fastify'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
-import { parseDeviceTopic, TOPIC_ROOT } from '../core/index.js'
+import { parseDeviceTopic, TOPIC_ROOT, type FleetUpdate } from '../core/index.js'
 import { GatewayCore } from './core.js'
-import type { DeadLetter } from './dead-letters.js'
+import type { DeadLetter, DeadLetterQuery } from './dead-letters.js'
 import { GatewayError } from './errors.js'
 import type { GatewayEndpoints } from './listeners.js'
 import { admitPublish, type PublishGateDeps } from './publish.js'
@@ -32,14 +31,13 @@ type IncomingPacket = Parameters<MqttClient['handleMessage']>[0]
  * id from the topic), and limit message size and rate.
  */
 export class ExternalBrokerGateway implements Gateway {
-  readonly routes: FastifyPluginAsync
   readonly #core: GatewayCore
   readonly #publishDeps: PublishGateDeps
   #client: MqttClient | null = null
+  #stopWatchingFleet: (() => void) | null = null
 
   constructor(deps: GatewayDeps) {
     this.#core = new GatewayCore(deps, () => 0)
-    this.routes = this.#core.routes
     this.#publishDeps = this.#core.publishDeps({ brokerId: () => 'external' })
   }
 
@@ -79,6 +77,9 @@ export class ExternalBrokerGateway implements Gateway {
     }
     this.#watch(client)
     this.#client = client
+    this.#stopWatchingFleet = this.#core.deps.fleet.onChange((update) => {
+      this.#fleetChanged(update)
+    })
     this.#core.lifecycle.start()
     this.#core.logger.info({ url: this.url }, 'gateway started')
   }
@@ -87,6 +88,8 @@ export class ExternalBrokerGateway implements Gateway {
     const client = this.#client
     if (client === null) return
     this.#client = null
+    this.#stopWatchingFleet?.()
+    this.#stopWatchingFleet = null
     this.#core.lifecycle.stop()
     // A clean DISCONNECT; the session (and the messages queued in it) stays at the broker.
     await client.endAsync()
@@ -94,8 +97,12 @@ export class ExternalBrokerGateway implements Gateway {
     this.#core.logger.info({}, 'gateway stopped')
   }
 
-  deadLetters(limit?: number): DeadLetter[] {
-    return this.#core.listDeadLetters(limit)
+  deadLetters(query: DeadLetterQuery = {}): DeadLetter[] {
+    return this.#core.deadLetters.query(query)
+  }
+
+  get deadLetterCount(): number {
+    return this.#core.deadLetters.size
   }
 
   stats(): GatewayStats {
@@ -104,6 +111,27 @@ export class ExternalBrokerGateway implements Gateway {
 
   checkSilence(): void {
     this.#core.lifecycle.checkSilence()
+  }
+
+  /** The broker holds the devices' connections; Forewarn cannot close one. */
+  disconnectDevice(): boolean {
+    return false
+  }
+
+  /**
+   * The broker authenticates devices in this mode, so a rotated secret or a disabled device
+   * must be changed there too; until then a disabled or removed device's messages are
+   * dead-lettered here.
+   */
+  #fleetChanged(update: FleetUpdate): void {
+    try {
+      this.#core.lifecycle.fleetChanged(update)
+      for (const { deviceId, reason } of update.revoked) {
+        this.#core.logger.warn({ deviceId, reason }, 'device access changed: update the external broker\'s credentials')
+      }
+    } catch (err: unknown) {
+      this.#core.logger.error({ err }, 'fleet change could not be applied')
+    }
   }
 
   #started(): MqttClient {
@@ -122,10 +150,13 @@ export class ExternalBrokerGateway implements Gateway {
     }
     const deviceId = parseDeviceTopic(packet.topic)?.deviceId
     const device = deviceId === undefined ? undefined : core.deps.fleet.device(deviceId)
-    if (device === undefined) {
-      const detail = `no device ${deviceId ?? '(none)'} in the fleet for this topic`
+    if (device === undefined || device.disabled === true) {
+      const detail = device === undefined
+        ? `no device ${deviceId ?? '(none)'} in the fleet for this topic`
+        : `device ${device.id} is disabled in the fleet`
       const payload = Buffer.from(packet.payload)
-      core.refusals.record({ deviceId: deviceId ?? '', topic: packet.topic, payload }, [{ reason: 'topic_not_allowed', detail }])
+      const refused = { deviceId: deviceId ?? '', topic: packet.topic, payload }
+      core.refusals.record(refused, [{ reason: 'topic_not_allowed', detail }])
       callback()
       return
     }

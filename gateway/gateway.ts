@@ -1,10 +1,10 @@
 import { Aedes, type Client, type Subscription } from 'aedes'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FleetUpdate } from '../core/index.js'
 import { canSubscribe } from './acl.js'
 import { createDeviceAuth, type DeviceAuth } from './auth.js'
 import { logBrokerEvents } from './broker-events.js'
 import { GatewayCore } from './core.js'
-import type { DeadLetter } from './dead-letters.js'
+import type { DeadLetter, DeadLetterQuery } from './dead-letters.js'
 import { GatewayError } from './errors.js'
 import { limitInbound } from './frame-limit.js'
 import { openListeners, type GatewayEndpoints, type Listeners } from './listeners.js'
@@ -26,15 +26,15 @@ interface Running {
 
 /** The embedded aedes broker on TCP (and TLS, WebSocket); see publish.ts for how messages are admitted. */
 export class MqttGateway implements Gateway {
-  readonly routes: FastifyPluginAsync
   readonly #core: GatewayCore
   readonly #auth: DeviceAuth
+  /** Ready connections by device id (= clientId), so a revoked device's connection can be closed. */
+  readonly #connections = new Map<string, Client>()
   #running: Running | null = null
 
   constructor(deps: GatewayDeps) {
     this.#core = new GatewayCore(deps, () => this.#running?.broker.connectedClients ?? 0)
     this.#auth = createDeviceAuth(deps.fleet, this.#core.metrics)
-    this.routes = this.#core.routes
   }
 
   get port(): number {
@@ -62,7 +62,11 @@ export class MqttGateway implements Gateway {
       authorizeSubscribe: (client, sub, done) => { this.#authorizeSubscribe(client, sub, done) },
       maxClientsIdLength: MAX_CLIENT_ID_CHARS,
     })
-    const detach = [logBrokerEvents(broker, core.logger), this.#trackConnections(broker)]
+    const detach = [
+      logBrokerEvents(broker, core.logger),
+      this.#trackConnections(broker),
+      core.deps.fleet.onChange((update) => { this.#fleetChanged(update) }),
+    ]
     const { mqtt } = core.deps.config
     const limits = { maxPayloadBytes: mqtt.maxMessageBytes, marker: core.marker }
 
@@ -93,12 +97,17 @@ export class MqttGateway implements Gateway {
     await closeBroker(running.broker)
     await running.listeners.close()
     for (const off of running.detach) off()
+    this.#connections.clear()
     this.#core.reset()
     this.#core.logger.info({}, 'gateway stopped')
   }
 
-  deadLetters(limit?: number): DeadLetter[] {
-    return this.#core.listDeadLetters(limit)
+  deadLetters(query: DeadLetterQuery = {}): DeadLetter[] {
+    return this.#core.deadLetters.query(query)
+  }
+
+  get deadLetterCount(): number {
+    return this.#core.deadLetters.size
   }
 
   stats(): GatewayStats {
@@ -107,6 +116,25 @@ export class MqttGateway implements Gateway {
 
   checkSilence(): void {
     this.#core.lifecycle.checkSilence()
+  }
+
+  disconnectDevice(deviceId: string, reason: string): boolean {
+    const client = this.#connections.get(deviceId)
+    if (client === undefined || client.closed) return false
+    // The will is still published, and dropped: deviceOf no longer answers for this session.
+    client.close()
+    this.#core.logger.info({ deviceId, reason }, 'device connection closed by the gateway')
+    return true
+  }
+
+  /** Runs inside Fleet.replace: must not throw, or the operator would see a failure for a change that stands. */
+  #fleetChanged(update: FleetUpdate): void {
+    try {
+      this.#core.lifecycle.fleetChanged(update)
+      for (const { deviceId, reason } of update.revoked) this.disconnectDevice(deviceId, reason)
+    } catch (err: unknown) {
+      this.#core.logger.error({ err }, 'fleet change could not be applied to connections')
+    }
   }
 
   #started(): Running {
@@ -134,12 +162,28 @@ export class MqttGateway implements Gateway {
 
   #trackConnections(broker: Aedes): () => void {
     const { lifecycle } = this.#core
+    const { fleet } = this.#core.deps
     const onReady = (client: Client): void => {
       const device = this.#auth.deviceOf(client)
-      if (device !== undefined) lifecycle.connected(device)
+      if (device !== undefined) {
+        this.#connections.set(client.id, client)
+        lifecycle.connected(device)
+        return
+      }
+      // Revoked after its CONNECT was accepted but before it was ready, so the fleet change
+      // found no connection to close: close it now.
+      if (this.#auth.deviceIdOf(client) !== undefined) {
+        client.close()
+        const fields = { deviceId: client.id, reason: 'revoked_while_connecting' }
+        this.#core.logger.info(fields, 'device connection closed by the gateway')
+      }
     }
     const onGone = (client: Client): void => {
-      const device = this.#auth.deviceOf(client)
+      // A takeover's new connection may already be registered under the same id.
+      if (this.#connections.get(client.id) === client) this.#connections.delete(client.id)
+      // Looked up by id: a device whose session was revoked still goes offline, if it is still in the fleet.
+      const deviceId = this.#auth.deviceIdOf(client)
+      const device = deviceId === undefined ? undefined : fleet.device(deviceId)
       // aedes marks a connection that ended with DISCONNECT [MQTT-3.14.4-3]; there is no public flag.
       const isClean = (client as Client & { _disconnected?: boolean })._disconnected === true
       if (device !== undefined) lifecycle.disconnected(device, isClean)

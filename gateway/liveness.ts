@@ -116,6 +116,11 @@ export class Liveness {
     return count
   }
 
+  /** Stops watching a device (removed from the fleet, or disabled) and forgets its rhythm. */
+  forget(deviceId: string): void {
+    this.#devices.delete(deviceId)
+  }
+
   clear(): void {
     this.#devices.clear()
   }

@@ -16,6 +16,11 @@ export class Presence {
     return true
   }
 
+  /** Forgets a device that left the fleet or was disabled; its next status is news again. */
+  forget(deviceId: string): void {
+    this.#last.delete(deviceId)
+  }
+
   clear(): void {
     this.#last.clear()
   }

@@ -85,6 +85,8 @@ function days(ms: number): string {
 
 /** A JSON number: its magnitude names the unit. Beyond 2^53 (ns) a double is exact to 256 ns. */
 function fromNumber(value: number): number | null {
+  // Epoch ms, what nearly every device sends: 13 digits, no unit to look up.
+  if (value >= EARLIEST_MS && value < LATEST_MS) return Math.round(value)
   if (!Number.isFinite(value) || value <= 0) return null
   const digits = Math.floor(Math.log10(value)) + 1
   const unit = UNITS.find((u) => u.digits === digits)

@@ -1,6 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify'
 import type { Clock, Config, DeviceEvent, Fleet, Logger, Reading, Registry } from '../core/index.js'
-import type { DeadLetter } from './dead-letters.js'
+import type { DeadLetter, DeadLetterQuery } from './dead-letters.js'
 import type { GatewayEndpoints } from './listeners.js'
 
 export interface GatewayDeps {
@@ -45,13 +44,20 @@ export interface Gateway {
   readonly port: number
   /** e.g. mqtt://127.0.0.1:1883 */
   readonly url: string
-  /** Newest first. */
-  deadLetters(limit?: number): DeadLetter[]
+  /** Newest first; `limit` (default all held), `deviceId` and `reason` narrow the list. */
+  deadLetters(query?: DeadLetterQuery): DeadLetter[]
+  /** Dead letters held (at most DEAD_LETTER_CAPACITY). */
+  readonly deadLetterCount: number
   stats(): GatewayStats
   /** Reports devices that fell silent now; a timer does it every mqtt.silenceCheckIntervalMs. */
   checkSilence(): void
-  /** Fastify plugin with GET /api/dead-letters. */
-  readonly routes: FastifyPluginAsync
   /** Every listener's URL after start() (external broker mode: the broker's URL, without password). */
   endpoints(): GatewayEndpoints
+  /**
+   * Closes the device's current connection, if it has one; `reason` goes to the log. The
+   * gateway does this itself when the fleet changes under a connected device (removed,
+   * disabled, secret changed). External broker mode: always false, the broker holds the
+   * connections.
+   */
+  disconnectDevice(deviceId: string, reason: string): boolean
 }

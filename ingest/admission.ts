@@ -19,6 +19,7 @@ export interface AdmissionOptions {
 interface Waiter {
   frame: Buffer
   lines: number
+  /** Takes the group commit's promise: the waiting call then settles with it. */
   resolve: (durable: Promise<void>) => void
   reject: (err: Error) => void
 }
@@ -37,16 +38,18 @@ export class Admission {
     this.#options = options
   }
 
-  /** Resolves once the frame is durable (after waiting for room if need be). */
-  async admit(frame: Buffer, lines: number): Promise<void> {
+  /**
+   * Resolves once the frame is durable (after waiting for room if need be). With room, this is
+   * the group commit's own promise, shared by every frame of the group.
+   */
+  admit(frame: Buffer, lines: number): Promise<void> {
     if (this.#waiters.length === 0 && this.#hasRoomFor(frame.length)) {
       return this.#options.submit(frame, lines)
     }
-    const durable = await new Promise<Promise<void>>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       this.#waiters.push({ frame, lines, resolve, reject })
       this.#options.onWaiting(this.#waiters.length)
     })
-    return durable
   }
 
   /** Room may have freed up (a group synced, a batch stored): lets waiting calls in. */

@@ -111,6 +111,8 @@ export class BatchWriter {
     slice: Slice, failed: Failed, signal: AbortSignal,
   ): Promise<WriteResult | undefined> {
     const refusal = refusalOf(failed.err)
+    const named = namedLines(failed.err, slice.points)
+    if (named !== undefined && slice.points > 1) return this.#splitOut(slice, named, failed, signal)
     if (slice.points === 1 || droppedAll(refusal.reason, slice.points)) {
       this.#deadLetter(slice, failed, refusal)
       return { stored: 0, deadLettered: slice.points }
@@ -126,6 +128,31 @@ export class BatchWriter {
       stored: first.stored + second.stored,
       deadLettered: first.deadLettered + second.deadLettered,
     }
+  }
+
+  /**
+   * The store named the refused lines (InfluxDB 3.x): those become dead letters, each with its
+   * own reason, and the rest is written again (3.x has stored it already, so this rewrites the
+   * same points) to learn whether the store took it all; 3.x names at most 100 lines per answer.
+   */
+  async #splitOut(
+    slice: Slice, named: Map<number, string>, failed: Failed, signal: AbortSignal,
+  ): Promise<WriteResult | undefined> {
+    const lines = slice.body.toString('utf8').split('\n')
+    const byReason = new Map<string, string[]>()
+    const rest: string[] = []
+    lines.forEach((line, index) => {
+      const reason = named.get(index + 1)
+      if (reason === undefined) rest.push(line)
+      else byReason.set(reason, [...(byReason.get(reason) ?? []), line])
+    })
+    const { status } = refusalOf(failed.err)
+    for (const [reason, refused] of byReason) this.#deadLetter(sliceOf(refused), failed, { reason, status })
+    if (rest.length === 0) return { stored: 0, deadLettered: named.size }
+
+    const written = await this.#writeSlice(sliceOf(rest), signal)
+    if (written === undefined) return undefined
+    return { stored: written.stored, deadLettered: written.deadLettered + named.size }
   }
 
   #deadLetter(slice: Slice, failed: Failed, refusal: Refusal): void {
@@ -162,7 +189,24 @@ function refusalOf(err: unknown): Refusal {
   return { reason, status }
 }
 
-/** InfluxDB 1.x ends a partial write's reason with `dropped=N`: N = all lines means no good one. */
+/**
+ * Line number (1-based) to reason of the lines the store named, when every named line exists
+ * in the slice; undefined otherwise, and the slice is halved instead.
+ */
+function namedLines(err: unknown, points: number): Map<number, string> | undefined {
+  const lines = isForewarnError(err) ? err.details?.lines : undefined
+  if (!Array.isArray(lines) || lines.length === 0) return undefined
+  const named = new Map<number, string>()
+  for (const entry of lines as unknown[]) {
+    const { line, reason } = (entry ?? {}) as { line?: unknown, reason?: unknown }
+    const isInSlice = typeof line === 'number' && Number.isInteger(line) && line >= 1 && line <= points
+    if (!isInSlice || typeof reason !== 'string') return undefined
+    named.set(line, reason)
+  }
+  return named
+}
+
+/** InfluxDB 1.x and 2.x end a partial write's reason with `dropped=N`: N = all lines means no good one. */
 function droppedAll(reason: string, points: number): boolean {
   const match = /dropped=(\d+)/.exec(reason)
   return match !== null && Number(match[1]) >= points

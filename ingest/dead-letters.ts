@@ -35,11 +35,14 @@ export const DEAD_LETTER_CAPACITY = 1_000
 /** Maps a refusal to its kind, from InfluxDB's wording (1.x, 2.x and 3.x) and the status. */
 export function deadLetterKind(reason: string, status: number | undefined): DeadLetterKind {
   if (status === 413) return 'too_large'
-  if (/field type conflict|conflicting type|schema conflict/i.test(reason)) {
+  // 3.x: "invalid column type for column 'value', expected iox::column_type::field::float, …"
+  if (/field type conflict|conflicting type|schema conflict|invalid column type/i.test(reason)) {
     return 'field_type_conflict'
   }
   if (/retention/i.test(reason)) return 'beyond_retention'
-  if (/unable to parse|parse error|parsing|invalid/i.test(reason)) return 'unparsable'
+  if (/unable to parse|parse error|parsing|could not parse|invalid|no fields were provided/i.test(reason)) {
+    return 'unparsable'
+  }
   return 'rejected'
 }
 

@@ -28,6 +28,12 @@ export const WRITE_FAILURE_REASONS: readonly WriteFailureReason[] = [
   'unknown',
 ]
 
+/** A line of a refused body that the store named, 1-based, with its reason. */
+export interface RefusedLine {
+  line: number
+  reason: string
+}
+
 /** What a store attaches to a failed write so the pipeline can decide how to retry. */
 export interface WriteFailureDetails extends Record<string, unknown> {
   failure: WriteFailureReason
@@ -38,6 +44,8 @@ export interface WriteFailureDetails extends Record<string, unknown> {
   reason?: string
   /** Server-requested pause (Retry-After), already converted to milliseconds. */
   retryAfterMs?: number
+  /** On a refusal: the lines the store named (InfluxDB 3.x), so no halving is needed. */
+  lines?: RefusedLine[]
 }
 
 /** A write failed for a reason that may pass (5xx, 429, timeout, auth); the batch is retried. */

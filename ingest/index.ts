@@ -19,7 +19,7 @@ export { embeddedStoreFile } from './ingest.js'
 export { spoolDirectory } from './ingest.js'
 /** A reading the store refused for good, with the store's reason, and the kinds of refusal. */
 export type { DeadLetter, DeadLetterKind } from './dead-letters.js'
-/** The telemetry store on an InfluxDB 1.x/2.x/3.x server through its v1 HTTP API. */
+/** The telemetry store on an InfluxDB 1.x, 2.x or 3.x server (influx.version picks the API). */
 export { createInfluxStore } from './influx-store.js'
 /** Connection settings for createInfluxStore (config.influx fits). */
 export type { InfluxStoreOptions } from './influx-store.js'

@@ -1,13 +1,15 @@
 import { HttpError, RequestTimedOutError } from '@influxdata/influxdb-client'
 import {
   QueryFailedError, StoreUnavailableError, WriteFailedError, WriteRejectedError,
-  type WriteFailureReason,
+  type RefusedLine, type WriteFailureReason,
 } from './errors.js'
 
 /** Socket-level failures: the server is not there (yet), so the write is worth retrying. */
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
   'ETIMEDOUT',
+  // Node's fetch (undici): the peer closed the socket, or connecting timed out.
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED',
 ])
 
 /**
@@ -34,17 +36,56 @@ export function parseRetryAfter(
   return Math.max(0, date - now)
 }
 
-/** InfluxDB's own explanation: `{"error": …}` on 1.x, `{"message": …}` on 2.x/3.x. */
+/**
+ * InfluxDB's own explanation: `{"error": …}` on 1.x and 3.x, `{"code": …, "message": …}` on 2.x
+ * (and on 3.x's v2 endpoints). When 3.x names refused lines, the first one's error is added.
+ */
 export function influxReason(err: HttpError): string {
-  const json: unknown = err.json ?? safeJson(err.body)
-  if (typeof json === 'object' && json !== null) {
-    const record = json as Record<string, unknown>
-    if (typeof record.error === 'string') return record.error
-    if (typeof record.message === 'string') return record.message
+  const json = errorJson(err)
+  if (json !== undefined) {
+    const first = refusedLines(err)?.[0]
+    const detail = first === undefined ? '' : `: line ${first.line}: ${first.reason}`
+    if (typeof json.error === 'string') return `${json.error}${detail}`
+    if (typeof json.message === 'string') return json.message
   }
   const header = err.headers?.['x-influxdb-error']
   if (typeof header === 'string') return header
   return err.body !== undefined && err.body !== '' ? err.body : err.message
+}
+
+function errorJson(err: HttpError): Record<string, unknown> | undefined {
+  // 3.x sends its JSON error bodies without a JSON content type, so the client leaves json unset.
+  const json: unknown = err.json ?? safeJson(err.body)
+  return typeof json === 'object' && json !== null ? json as Record<string, unknown> : undefined
+}
+
+/**
+ * The lines a refusal names, or undefined when it names none (1.x and 2.x OSS never do):
+ * - 3.x Core/Enterprise: `{"error": "partial write of line protocol occurred", "data":
+ *   [{"original_line", "line_number", "error_message"}, …]}` (up to 100 lines), or with
+ *   accept_partial=false `{"error": …, "data": {one such object}}`;
+ * - 3.x Cloud (IOx) and InfluxDB Cloud: `{"code": "invalid", "line": N, "message": …}`, N the
+ *   first refused line, message one line of text per refused line.
+ */
+export function refusedLines(err: HttpError): RefusedLine[] | undefined {
+  const json = errorJson(err)
+  if (json === undefined) return undefined
+  const data = Array.isArray(json.data) ? json.data as unknown[] : [json.data]
+  const named = data.flatMap((item) => {
+    const record = typeof item === 'object' && item !== null ? item as Record<string, unknown> : {}
+    const line = record.line_number
+    const reason = record.error_message
+    return isLineNumber(line) && typeof reason === 'string' ? [{ line, reason }] : []
+  })
+  if (named.length > 0) return named
+  if (isLineNumber(json.line) && typeof json.message === 'string') {
+    return [{ line: json.line, reason: json.message.split('\n')[0] ?? json.message }]
+  }
+  return undefined
+}
+
+function isLineNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1
 }
 
 function safeJson(body: string | undefined): unknown {
@@ -88,11 +129,20 @@ export function toWriteError(err: unknown, points: number): Error {
   return new WriteFailedError(`InfluxDB write failed: ${message}`, details, { cause: err })
 }
 
+/**
+ * A refusal of the data: a refusal status, or any answer that says a partial write happened
+ * (3.x's /api/v2/write reports one as HTTP 500; retrying it could never succeed).
+ */
+function isRefusal(status: number, reason: string): boolean {
+  return REJECTED_STATUSES.has(status) || /partial write/i.test(reason)
+}
+
 function httpWriteError(err: HttpError, points: number): Error {
   const reason = influxReason(err)
   const details = { points, status: err.statusCode, reason }
-  if (REJECTED_STATUSES.has(err.statusCode)) {
-    const rejected = { ...details, failure: 'rejected' as const }
+  if (isRefusal(err.statusCode, reason)) {
+    const lines = refusedLines(err)
+    const rejected = { ...details, failure: 'rejected' as const, ...(lines === undefined ? {} : { lines }) }
     const message = `InfluxDB rejected the points: ${reason}`
     return new WriteRejectedError(message, rejected, { cause: err })
   }

@@ -1,12 +1,10 @@
 import { join } from 'node:path'
-import type { FastifyPluginAsync } from 'fastify'
 import type { Config, Logger, Reading, Registry } from '../core/index.js'
 import { DeadLetterList, type DeadLetter } from './dead-letters.js'
 import { createEmbeddedStore } from './embedded-store.js'
 import { createInfluxStore } from './influx-store.js'
 import { createIngestMetrics } from './metrics.js'
 import { Pipeline, type PipelineStats } from './pipeline.js'
-import { ingestRoutes } from './routes.js'
 import type { CountQuery, RangeQuery, SeriesPoint, TelemetryStore } from './types.js'
 
 export interface IngestDeps {
@@ -35,8 +33,8 @@ export interface Ingest {
   stats(): PipelineStats
   /** The newest readings the store refused for good, oldest first, with the store's reason. */
   deadLetters(): DeadLetter[]
-  /** HTTP routes for the composition root's server: GET /api/ingest/dead-letters. */
-  readonly routes: FastifyPluginAsync
+  /** Every dead letter since start, including those no longer held. */
+  readonly deadLetterTotal: number
   readonly store: TelemetryStore
 }
 
@@ -53,9 +51,9 @@ export function spoolDirectory(config: Config): string {
   return config.spool.dir === '' ? join(config.data.dir, 'spool') : config.spool.dir
 }
 
-function storeFromConfig(config: Config): TelemetryStore {
+function storeFromConfig(config: Config, logger: Logger): TelemetryStore {
   if (config.influx.url === '') return createEmbeddedStore({ file: embeddedStoreFile(config) })
-  return createInfluxStore(config.influx)
+  return createInfluxStore({ ...config.influx, logger })
 }
 
 type State = 'idle' | 'running' | 'stopped'
@@ -63,7 +61,6 @@ type State = 'idle' | 'running' | 'stopped'
 /** The lifecycle around one store and one pipeline; stats and readiness read through. */
 class IngestService implements Ingest {
   readonly store: TelemetryStore
-  readonly routes: FastifyPluginAsync
   readonly #pipeline: Pipeline
   readonly #deadLetters: DeadLetterList
   readonly #logger: Logger
@@ -80,7 +77,6 @@ class IngestService implements Ingest {
     this.#pipeline = parts.pipeline
     this.#deadLetters = parts.deadLetters
     this.#logger = parts.logger
-    this.routes = ingestRoutes(parts.deadLetters)
   }
 
   async start(): Promise<void> {
@@ -135,13 +131,17 @@ class IngestService implements Ingest {
   deadLetters(): DeadLetter[] {
     return this.#deadLetters.list()
   }
+
+  get deadLetterTotal(): number {
+    return this.#deadLetters.total
+  }
 }
 
 /** Wires the store (from config unless given), the spool, the pipeline and the metrics. */
 export function createIngest(deps: IngestDeps): Ingest {
   const { config } = deps
   const logger = deps.logger.child({ module: 'ingest' })
-  const store = deps.store ?? storeFromConfig(config)
+  const store = deps.store ?? storeFromConfig(config, logger)
   const deadLetters = new DeadLetterList()
   const pipeline = new Pipeline({
     store,

@@ -152,14 +152,24 @@ export class Pipeline {
     return this.#stopped
   }
 
-  async accept(readings: Reading[]): Promise<void> {
+  /**
+   * Not async on purpose: every caller of one group commit gets that group's promise itself,
+   * so a message costs no promise of its own here (failures still arrive as rejections).
+   */
+  accept(readings: Reading[]): Promise<void> {
     const state = this.#state
     if (state !== 'running') {
       const message = `ingest is ${state}; call start() before accept()`
-      throw new NotRunningError(message, { details: { state } })
+      return Promise.reject(new NotRunningError(message, { details: { state } }))
     }
-    if (readings.length === 0) return
-    await this.#admission.admit(this.#encoder.encodeFrame(readings), readings.length)
+    if (readings.length === 0) return Promise.resolve()
+    let frame: Buffer
+    try {
+      frame = this.#encoder.encodeFrame(readings)
+    } catch (err: unknown) {
+      return Promise.reject(err)
+    }
+    return this.#admission.admit(frame, readings.length)
   }
 
   /** Resolves once everything accepted before the call is stored or dead-lettered. */

@@ -12,7 +12,8 @@
  * reading; two different values collide only when their 20-bit hashes match (about 1 in 10^6).
  */
 const NANOS_PER_MS = 1_000_000
-const NANO_DIGITS = 6
+/** Digits of the sub-millisecond offset at the end of a timestamp. */
+export const NANO_DIGITS = 6
 
 /** One scratch buffer for every hash: the function is synchronous, so it is never shared. */
 const scratch = new Float64Array(1)

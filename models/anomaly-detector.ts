@@ -63,8 +63,12 @@ export class AnomalyDetector {
 
   get baseline(): BaselineState { return this.#baseline.state }
 
-  /** Scores a physically valid reading and advances the episode. */
-  observe(time: number, value: number): AnomalyStep {
+  /**
+   * Scores a physically valid reading and advances the episode. `usual` is the stream's usual
+   * value for this hour of the week (NaN when unknown): a reading far from the baseline but
+   * within the threshold of its usual weekly value (a plant idling every weekend) is no outlier.
+   */
+  observe(time: number, value: number, usual = Number.NaN): AnomalyStep {
     if (!this.#baseline.isWarm) {
       this.#baseline.learn(time, value)
       return { score: 0, finding: null, isRebaselined: false }
@@ -73,7 +77,8 @@ export class AnomalyDetector {
     if (this.#episode.expire(time)) this.#first = this.#peak = null
     const score = this.#baseline.score(value)
     const point: EvidencePoint = { metric: this.#ctx.metric, time, value, score: round(score) }
-    const isOutlier = Math.abs(score) > this.#settings.anomalyZ
+    const isSeasonal = Math.abs(value - usual) <= this.#settings.anomalyZ * this.#baseline.state.spread
+    const isOutlier = Math.abs(score) > this.#settings.anomalyZ && !isSeasonal
     const finding = isOutlier ? this.#outlier(point) : this.#inlier(point)
     return { score, finding, isRebaselined: this.#rebaselineIfStale(time) }
   }

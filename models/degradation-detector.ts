@@ -23,6 +23,15 @@ const MIN_EFFECTIVE_READINGS = 30
 const CRITICAL_LEAD_HOURS = 72
 /** Data time without a projected failure before an episode ends (e.g. after a repair). */
 const QUIET_HOURS = 24
+/**
+ * Wear takes a part where it has not been: a trend only alarms when its level is at least one
+ * residual SD nearer the limit than every level recorded between 36 h and a week ago. A load
+ * that returns to its usual level after a quiet weekend (a weekly cycle) rises credibly for a
+ * day, but only back to where it was last week, so it is not wear. 36 h is the trend's memory
+ * time constant (24 h / ln 2), so wear that is credible has already moved further than that.
+ */
+const NEW_LEVEL_AGE_HOURS = 36
+const NEW_LEVEL_MARGIN_SD = 1
 /** A reading past the limit is a measured fact, qualified only by sensor accuracy. */
 const LIMIT_CONFIDENCE = 0.95
 const MAX_MODEL_VALUE = 1e100
@@ -106,7 +115,7 @@ export class DegradationDetector {
       return { severity: 'critical', window: { earliest: time, mostLikely: time }, assessment: null }
     }
     const isAlarming = assessment !== null && assessment.isCredible
-      && assessment.mostLikelyHours <= this.#settings.horizonHours
+      && assessment.mostLikelyHours <= this.#settings.horizonHours && this.#isNewLevel(time, assessment)
     this.#alarmRun = isAlarming ? this.#alarmRun + 1 : 0
     if (assessment === null || this.#alarmRun < this.#settings.anomalyMinRun) return null
 
@@ -116,6 +125,13 @@ export class DegradationDetector {
       mostLikely: time + Math.round(assessment.mostLikelyHours * HOUR_MS),
     }
     return { severity, window, assessment }
+  }
+
+  #isNewLevel(time: number, assessment: TrendAssessment): boolean {
+    const before = this.#history.nearestToLimitBefore(time - NEW_LEVEL_AGE_HOURS * HOUR_MS, this.#sign)
+    if (before === null) return true
+    const { level, residualSd } = assessment.best
+    return level - this.#toModel(before.value) >= NEW_LEVEL_MARGIN_SD * residualSd
   }
 
   #finding(time: number, value: number, score: number, verdict: Verdict): Finding {

@@ -55,3 +55,25 @@ export type { Finding } from './finding.js'
 export { ModelsError, MODELS_ERROR_CODES } from './errors.js'
 /** One of the models module's error codes. */
 export type { ModelsErrorCode } from './errors.js'
+/** Two-sided CUSUM on hourly residuals from the hour-of-week profile: lasting level shifts. */
+export { ChangeDetector, CUSUM_DETECTOR } from './change-detector.js'
+/** Settings of the change detector. */
+export type { ChangeSettings } from './change-detector.js'
+/** The usual value of a stream for each hour of the week, and the hour of the week of a time. */
+export { SeasonalProfile, hourOfWeek } from './seasonal-profile.js'
+/** Stuck values, recurring spikes and dropouts: sensor faults, with their detector names. */
+export {
+  SensorHealth, STUCK_SENSOR_DETECTOR, SENSOR_SPIKES_DETECTOR, SENSOR_DROPOUT_DETECTOR,
+} from './sensor-health.js'
+/** Fusion per asset and failure mode: one case, one Signal, a new one only when evidence grows. */
+export { AssetFusion, FUSION_VERSION } from './asset-fusion.js'
+/** Outcome feedback: sensitivity per asset and failure mode, per-detector precision and lead time, labels. */
+export { OutcomeFeedback } from './outcome-feedback.js'
+/** A closed work order's outcome as models hears it, a confirmed-fault label, one detector's outcomes. */
+export type { OutcomeReport, WorkOrderOutcome, FaultLabel, DetectorOutcomes } from './outcome-feedback.js'
+/** What a case's evidence came from, and the gate that decides whether a finding may open one. */
+export type { CaseEvidence, OpeningGate } from './asset-fusion.js'
+/** Warm start from the telemetry store after a restart, and how much history it replays. */
+export { warmStartFromStore, WARM_START_HOURS } from './warm-start.js'
+/** The store query it needs and what it reports. */
+export type { HistoryQuery, WarmStartSummary } from './warm-start.js'

@@ -33,4 +33,19 @@ export class LevelHistory {
     }
     return found
   }
+
+  /**
+   * The recorded level nearest the limit side (`sign` 1: the highest) among those recorded at
+   * or before `cutoff`; null if none.
+   */
+  nearestToLimitBefore(cutoff: number, sign: 1 | -1): { time: number, value: number } | null {
+    let found: { time: number, value: number } | null = null
+    for (let i = 0; i < this.#count; i++) {
+      const time = this.#times[i] ?? 0
+      const value = this.#values[i] ?? 0
+      if (time > cutoff || (found !== null && sign * value <= sign * found.value)) continue
+      found = { time, value }
+    }
+    return found
+  }
 }

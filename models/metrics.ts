@@ -5,6 +5,8 @@ export interface ModelsMetrics {
   readings: Counter
   ignored: Counter<'reason'>
   signals: Counter<'kind' | 'severity'>
+  joined: Counter<'kind'>
+  outcomes: Counter<'detector' | 'outcome'>
   streams: Gauge
 }
 
@@ -25,6 +27,18 @@ export function createModelsMetrics(registry: Registry): ModelsMetrics {
       name: 'forewarn_models_signals_total',
       help: 'Signals raised, by kind and severity',
       labelNames: ['kind', 'severity'],
+      registers: [registry],
+    }),
+    joined: new Counter({
+      name: 'forewarn_models_evidence_joined_total',
+      help: 'Stream findings joined to an open case of their asset and failure mode without a new Signal, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    outcomes: new Counter({
+      name: 'forewarn_models_outcomes_total',
+      help: 'Closed work orders reported back to the models, per detector behind the case and outcome',
+      labelNames: ['detector', 'outcome'],
       registers: [registry],
     }),
     streams: new Gauge({

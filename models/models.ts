@@ -1,6 +1,10 @@
 import type { Config, DeviceEvent, Fleet, Logger, Reading, Registry, Signal } from '../core/index.js'
+import { AssetFusion } from './asset-fusion.js'
 import { deviceFaultSignal } from './device-fault.js'
 import { createModelsMetrics, type ModelsMetrics } from './metrics.js'
+import {
+  OutcomeFeedback, type DetectorOutcomes, type FaultLabel, type OutcomeReport,
+} from './outcome-feedback.js'
 import { createStreamDetector, type StreamDetector } from './stream-detector.js'
 
 /**
@@ -25,7 +29,24 @@ export interface Models {
   observe(reading: Reading): void
   /** Device-reported 'fault' events become 'device_fault' Signals; other events are ignored. */
   observeEvent(event: DeviceEvent): void
-  stats(): { streams: number, readings: number, signals: number }
+  stats(): { streams: number, readings: number, signals: number, warmStartReadings: number }
+  /**
+   * Warm start: feeds recent history (from the telemetry store, in time order per stream) through
+   * every detector without raising Signals, so that after a restart the baselines, profiles,
+   * trends and open cases are as before and nothing alarms twice. Call it before live readings;
+   * a history reading not later than its stream's last is ignored like any other.
+   */
+  warmStart(readings: Iterable<Reading>): { readings: number, withheldSignals: number }
+  /**
+   * Outcome feedback from a closed work order: ends the asset's case for that failure mode,
+   * adjusts how much evidence a new case needs (a visit that found nothing asks for more), and
+   * counts the outcome for each detector behind the case.
+   */
+  recordOutcome(report: OutcomeReport): void
+  /** Per detector: confirmed and no-fault-found cases, precision and median lead time. */
+  detectorOutcomes(): DetectorOutcomes[]
+  /** Confirmed faults recorded since start (at most the last 1000). */
+  labels(): FaultLabel[]
 }
 
 /** Builds the models capability; no I/O, no timers. */
@@ -35,8 +56,17 @@ export function createModels(deps: ModelsDeps): Models {
   const counts = { readings: 0, signals: 0 }
   const streams = createStreams(deps, log, metrics)
   const lastFaultByDevice = new Map<string, string>()
+  const feedback = new OutcomeFeedback()
+  const fusion = new AssetFusion((assetId, failureMode) => feedback.requiredConfidence(assetId, failureMode))
+  let isWarmStart = false
+  let withheld = 0
+  let warmStartReadings = 0
 
   const emit = (signal: Signal, deviceId: string): void => {
+    if (isWarmStart) {
+      withheld++
+      return
+    }
     counts.signals++
     metrics.signals.inc({ kind: signal.kind, severity: signal.severity })
     const ids = { assetId: signal.assetId, deviceId, signalId: signal.id }
@@ -50,9 +80,14 @@ export function createModels(deps: ModelsDeps): Models {
   }
 
   const observe = (reading: Reading): void => {
-    counts.readings++
+    if (isWarmStart) warmStartReadings++
+    else counts.readings++
     metrics.readings.inc()
-    for (const signal of streams.observe(reading)) emit(signal, reading.deviceId)
+    for (const streamSignal of streams.observe(reading)) {
+      const signal = fusion.fuse(streamSignal)
+      if (signal === null) metrics.joined.inc({ kind: streamSignal.kind })
+      else emit(signal, reading.deviceId)
+    }
   }
 
   const observeEvent = (event: DeviceEvent): void => {
@@ -63,7 +98,37 @@ export function createModels(deps: ModelsDeps): Models {
     emit(signal, event.deviceId)
   }
 
-  return { observe, observeEvent, stats: () => ({ streams: streams.count(), ...counts }) }
+  const warmStart = (readings: Iterable<Reading>): { readings: number, withheldSignals: number } => {
+    const before = { readings: warmStartReadings, withheld }
+    isWarmStart = true
+    try {
+      for (const reading of readings) observe(reading)
+    } finally {
+      isWarmStart = false
+    }
+    const result = { readings: warmStartReadings - before.readings, withheldSignals: withheld - before.withheld }
+    log.info(result, 'warm start done')
+    return result
+  }
+
+  const recordOutcome = (report: OutcomeReport): void => {
+    const evidence = fusion.evidenceOf(report.assetId, report.failureMode)
+    feedback.record(report, evidence)
+    fusion.close(report.assetId, report.failureMode)
+    for (const item of evidence ?? []) metrics.outcomes.inc({ detector: item.detector, outcome: report.outcome })
+    log.info({ assetId: report.assetId, failureMode: report.failureMode, outcome: report.outcome,
+      requiredConfidence: feedback.requiredConfidence(report.assetId, report.failureMode) }, 'outcome recorded')
+  }
+
+  return {
+    observe,
+    observeEvent,
+    stats: () => ({ streams: streams.count(), ...counts, warmStartReadings }),
+    warmStart,
+    recordOutcome,
+    detectorOutcomes: () => feedback.detectorOutcomes(),
+    labels: () => feedback.labels(),
+  }
 }
 
 /** The per-stream detectors, created on a stream's first reading. */

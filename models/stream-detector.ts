@@ -1,10 +1,12 @@
 import type { Config, MetricProfile, Signal } from '../core/index.js'
 import { AnomalyDetector } from './anomaly-detector.js'
+import { ChangeDetector } from './change-detector.js'
 import { DegradationDetector } from './degradation-detector.js'
 import { ModelsError } from './errors.js'
 import { toSignal, type Finding } from './finding.js'
 import { NoveltyScore } from './novelty-score.js'
 import { PhysicalRangeCheck } from './physical-range.js'
+import { SensorHealth } from './sensor-health.js'
 import type { BaselineState } from './robust-baseline.js'
 import { streamContext, type StreamContext } from './stream-context.js'
 
@@ -56,6 +58,8 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
   const range = new PhysicalRangeCheck(context)
   const anomaly = new AnomalyDetector(context, options.settings)
   const novelty = new NoveltyScore(options.settings.warmupReadings)
+  const health = new SensorHealth(context, options.settings.warmupReadings)
+  const change = new ChangeDetector(context, options.settings)
   const limit = context.failureLimit
   const degradation = limit === undefined
     ? null
@@ -69,11 +73,21 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
 
     const checked = range.observe(time, value)
     const findings: Finding[] = checked.finding === null ? [] : [checked.finding]
-    if (checked.isFault) return observation(findings, 0, { isSensorFault: true })
+    if (checked.isFault) {
+      health.skip(time)
+      return observation(findings, 0, { isSensorFault: true })
+    }
 
+    // The score comes first and sees every valid reading: a flat line may be what is abnormal.
     const anomalyScore = novelty.observe(time, value)
-    const step = anomaly.observe(time, value)
+    const sensor = health.observe(time, value)
+    findings.push(...sensor.findings)
+    if (sensor.isStuck) return observation(findings, 0, { anomalyScore, isSensorFault: true })
+
+    const step = anomaly.observe(time, value, change.usualAt(time))
     if (step.finding !== null) findings.push(step.finding)
+    const shift = change.observe(time, value)
+    if (shift !== null) findings.push(shift)
     const trend = degradation?.observe(time, value, step.score, anomaly.baseline) ?? null
     if (trend !== null) findings.push(trend)
     return observation(findings, step.score, { anomalyScore, isRebaselined: step.isRebaselined })

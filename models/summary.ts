@@ -101,6 +101,56 @@ export function sensorSentence(ctx: StreamContext, value: number, time: number):
     + 'Such readings are ignored by the detectors; the sensor or its wiring needs checking.'
 }
 
+/** The sentence for a lasting shift from the usual level for the hour of the week (CUSUM). */
+export function shiftSentence(ctx: StreamContext, shift: {
+  since: number
+  /** Mean standardised residual since the shift began; its sign is the direction. */
+  shift: number
+  usual: number
+  spread: number
+  latest: number
+}): string {
+  const isHigh = shift.shift >= 0
+  const size = Math.abs(shift.shift)
+  const times = size < 10 ? size.toFixed(1) : String(Math.round(size))
+  return `${metricLabel(ctx.metric)} has been running ${isHigh ? 'above' : 'below'} its usual level for the time `
+    + `of week since ${formatTime(shift.since)}, by ${times} times the usual variation of its hourly average: `
+    + `a lasting shift rather than a single outlier. It is now ${formatValue(shift.latest, ctx.unit)}, where `
+    + `${formatValue(shift.usual, ctx.unit)} (hourly average ±${formatValue(shift.spread, ctx.unit)}) is usual.`
+}
+
+/** The sentence for a sensor that repeats one value exactly. */
+export function stuckSentence(
+  ctx: StreamContext, stuck: { value: number, since: number, readings: number },
+): string {
+  return `The ${sensorName(ctx)} sensor has reported exactly ${formatValue(stuck.value, ctx.unit)} `
+    + `${stuck.readings} times in a row since ${formatTime(stuck.since)}, which a working sensor does not: `
+    + 'it looks stuck. Its readings are ignored by the detectors until it moves again; the sensor needs checking.'
+}
+
+/** The sentence for a sensor whose readings jump away and straight back. */
+export function spikesSentence(
+  ctx: StreamContext, spikes: { count: number, since: number, latest: number },
+): string {
+  return `The ${sensorName(ctx)} sensor has sent ${spikes.count} single readings since ${formatTime(spikes.since)} `
+    + `that jumped far from their neighbours and straight back (the latest ${formatValue(spikes.latest, ctx.unit)}): `
+    + 'a loose connection or interference, not the equipment. The sensor or its wiring needs checking.'
+}
+
+/** The sentence for a sensor that sent nothing for a while. */
+export function dropoutSentence(
+  ctx: StreamContext, gap: { from: number, to: number, usualMs: number },
+): string {
+  return `The ${sensorName(ctx)} sensor sent no readings for ${formatDuration(gap.to - gap.from)}, `
+    + `from ${formatTime(gap.from)} to ${formatTime(gap.to)}, though it usually reports every `
+    + `${formatDuration(gap.usualMs)}. The gap is not read as a value; the sensor or its connection needs checking.`
+}
+
+function sensorName(ctx: StreamContext): string {
+  const label = metricLabel(ctx.metric)
+  return label.charAt(0).toLowerCase() + label.slice(1)
+}
+
 function rangeText(ctx: StreamContext): string {
   const { physicalMin: min, physicalMax: max, unit } = ctx
   if (min !== undefined && max !== undefined) {

@@ -1,7 +1,9 @@
 import type { MetricProfile } from '../core/index.js'
 import { degradedValue, type DegradationCurve } from './degradation.js'
 import type { Random } from './random.js'
+import type { SensorFaultInjector } from './sensor-faults.js'
 import { clampToPhysical, healthyValue, type SignalProfile } from './signal-profiles.js'
+import { isLocalWeekend } from './time-of-day.js'
 
 /** Everything needed to compute one metric of one device, reading after reading. */
 export interface MetricStream {
@@ -10,6 +12,13 @@ export interface MetricStream {
   signal: SignalProfile
   random: Random
   degradation: DegradationCurve | null
+  /** A sensor fault to inject (simulated fleets in-process, `npm run eval -- fleet`); none by default. */
+  sensorFault?: SensorFaultInjector
+  /**
+   * Weekly load pattern: on Saturdays and Sundays (site time) the level moves by this fraction
+   * of the base, as plant that runs lighter at weekends does. Default 0 (no weekly pattern).
+   */
+  weekendShift?: number
 }
 
 /** The telemetry payload a device publishes (core/topics.ts telemetry topic). */
@@ -54,17 +63,27 @@ export function countReadings(grid: ReadingGrid, failureAt: number | null): numb
 export function telemetryAt(streams: MetricStream[], timeZone: string, timeMs: number): TelemetryMessage {
   const metrics: Record<string, number> = {}
   for (const stream of streams) {
-    metrics[stream.metric] = streamValue(stream, timeZone, timeMs)
+    const value = streamValue(stream, timeZone, timeMs)
+    // A sensor in dropout sends nothing: the metric is left out, never sent as zero.
+    const reported = stream.sensorFault === undefined ? value : stream.sensorFault.apply(timeMs, value)
+    if (reported !== null) metrics[stream.metric] = reported
   }
   return { ts: timeMs, metrics }
 }
 
 function streamValue(stream: MetricStream, timeZone: string, timeMs: number): number {
   const healthy = healthyValue(stream.signal, timeMs, { timeZone, random: stream.random })
+    + weekendOffset(stream, timeZone, timeMs)
   if (stream.degradation !== null && timeMs >= stream.degradation.failureAt) {
     return stream.degradation.failureLimit
   }
 
   const value = stream.degradation === null ? healthy : degradedValue(stream.degradation, healthy, timeMs)
   return clampToPhysical(Number(value.toPrecision(SIGNIFICANT_DIGITS)), stream.profile)
+}
+
+function weekendOffset(stream: MetricStream, timeZone: string, timeMs: number): number {
+  const shift = stream.weekendShift ?? 0
+  if (shift === 0 || !isLocalWeekend(timeMs, timeZone)) return 0
+  return shift * (stream.signal.base === 0 ? 1 : Math.abs(stream.signal.base))
 }

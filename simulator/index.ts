@@ -29,3 +29,13 @@ export type { SignalProfile } from './signal-profiles.js'
 export { SimulatorError, SIMULATOR_ERROR_CODES } from './errors.js'
 /** One of the simulator's error codes. */
 export type { SimulatorErrorCode } from './errors.js'
+/** A simulated fleet with known failures, sensor faults and weekly load, for in-process evaluation. */
+export { buildFleetScenario } from './fleet-scenario.js'
+/** Options of buildFleetScenario and the scenario it builds. */
+export type { ScenarioOptions, FleetScenario } from './fleet-scenario.js'
+/** A scenario's readings in data-clock order, and how many there are at most. */
+export { scenarioReadings, scenarioReadingCount } from './scenario-readings.js'
+/** Injected sensor faults: their kinds and their ground truth. */
+export { SENSOR_FAULT_KINDS } from './sensor-faults.js'
+/** One kind of sensor fault and one injected fault. */
+export type { SensorFaultKind, SensorFaultTruth } from './sensor-faults.js'

@@ -11,6 +11,19 @@ const offsets = new Map<string, number>()
  * per zone and UTC hour and cached; Intl formatting per reading would dominate a large run.
  */
 export function localHourOfDay(timeMs: number, timeZone: string): number {
+  const localMs = localTimeMs(timeMs, timeZone)
+  const dayMs = 24 * HOUR_MS
+  return (((localMs % dayMs) + dayMs) % dayMs) / HOUR_MS
+}
+
+/** Whether an instant falls on a Saturday or Sunday in an IANA time zone. */
+export function isLocalWeekend(timeMs: number, timeZone: string): boolean {
+  const weekday = new Date(localTimeMs(timeMs, timeZone)).getUTCDay()
+  return weekday === 0 || weekday === 6
+}
+
+/** The instant shifted by the zone's offset, so its UTC fields read as local time. */
+function localTimeMs(timeMs: number, timeZone: string): number {
   const utcHour = Math.floor(timeMs / HOUR_MS)
   const key = `${timeZone}:${utcHour}`
   let offsetMs = offsets.get(key)
@@ -19,8 +32,5 @@ export function localHourOfDay(timeMs: number, timeZone: string): number {
     if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear()
     offsets.set(key, offsetMs)
   }
-
-  const localMs = timeMs + offsetMs
-  const dayMs = 24 * HOUR_MS
-  return (((localMs % dayMs) + dayMs) % dayMs) / HOUR_MS
+  return timeMs + offsetMs
 }

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs'
 import pretty from 'pino-pretty'
 import { join, resolve } from 'node:path'
-import { createLogger, loadConfig, loadFleet, type Signal, type WorkOrder, type Fleet } from '../../core/index.js'
+import { createLogger, loadConfig, loadServiceFleet, type Signal, type WorkOrder, type Fleet } from '../../core/index.js'
 import { createProgressBar, runFleetSimulation } from '../../simulator/index.js'
 import { createService } from '../service.js'
 import { DEMO_DURATION_MS, DEMO_SPEED, demoDegradations, demoStartTime } from '../demo-plan.js'
@@ -36,17 +36,22 @@ try {
   })
   // Demo state is throw-away: a fresh start shows work orders appearing, not last run's.
   if (!values['keep-data']) rmSync(config.data.dir, { recursive: true, force: true })
-  const fleet = loadFleet(config.fleet.file)
   const credentials = JSON.parse(readFileSync(values.credentials, 'utf8')) as Record<string, string>
   // Humans read the demo: warnings (such as an escalation) print as readable lines on stderr.
   const logger = createLogger({ level: config.log.level, destination: pretty({ destination: 2 }) })
+  // With --keep-data, devices changed through the API last time stay changed.
+  const fleet = loadServiceFleet(config, logger)
   const service = createService({
     config, fleet, logger, onWorkOrderOpened: (wo, signal) => announce(fleet, wo, signal, service.httpUrl),
   })
   await service.start()
+  // The demo's data is thrown away at the next run, so its planner key may be shown in the terminal.
+  const { key: plannerKey } = service.http.keys.create({ name: 'demo planner', role: 'planner' })
   const mailDir = resolve(join(config.data.dir, 'mail'))
   print(`Forewarn demo is running.
-  Work orders (API): ${service.httpUrl}/api/work-orders
+  Work orders (API): curl -H 'Authorization: Bearer ${plannerKey}' ${service.httpUrl}/api/work-orders
+  API description:   ${service.httpUrl}/docs (paste the planner key under "Authorize")
+  Admin key:         in ${resolve(join(config.data.dir, 'admin-api-key'))}
   Health, metrics:   ${service.httpUrl}/healthz  ${service.httpUrl}/metrics
   MQTT broker:       ${service.mqttUrl} (port ${service.gateway.port})
   Customer emails:   ${config.smtp.url === '' ? `written to ${mailDir}` : 'sent over SMTP'}
@@ -66,7 +71,7 @@ Simulating ${fleet.data.devices.length} devices, one simulated day every 5 secon
   })
   const { total } = service.dispatch.listWorkOrders({ limit: 1 })
   print(`\nSimulation finished: ${summary.messagesPublished} messages (${summary.readingsPublished} readings) published, ${total} work orders.
-The service keeps running so you can browse ${service.httpUrl}/api/work-orders. Ctrl-C stops it.`)
+The service keeps running so you can query ${service.httpUrl}/api/work-orders with the planner key. Ctrl-C stops it.`)
 } catch (err: unknown) {
   exitWithError(err)
 }

@@ -2,14 +2,16 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../../core/index.js'
+import { loadConfig, loadFleet } from '../../core/index.js'
 import {
-  CMAPSS_MLP, NAB_DETECTOR_NAME, RUL_CAP_CYCLES, evaluateCmapss, evaluateNab, formatNabTable, loadCmapss,
-  loadNabCorpus, nabSummary, readDetectorScores, runStreamDetectorOnNab, writeNabScoreTables, writeResultFile,
-  type CmapssResult,
+  CMAPSS_MLP, NAB_DETECTOR_NAME, RUL_CAP_CYCLES, evaluateCmapss, evaluateFleet, evaluateNab, fleetSummary,
+  formatFleetTable, formatNabTable, loadCmapss, loadNabCorpus, nabSummary, readDetectorScores,
+  runStreamDetectorOnNab, writeNabScoreTables, writeResultFile, type CmapssResult,
 } from '../../models/eval/index.js'
-import { createProgressBar } from '../../simulator/index.js'
-import { exitWithError, printJsonSummary } from './args.js'
+import {
+  buildFleetScenario, createProgressBar, scenarioReadingCount, scenarioReadings,
+} from '../../simulator/index.js'
+import { exitWithError, numberFlag, printJsonSummary } from './args.js'
 
 const USAGE = `usage: npm run eval -- <suite> [--data DIR] [--out DIR] [--json] [--no-progress]
 
@@ -26,11 +28,23 @@ suites:
         prints the RMSE at each test engine's last cycle (true life capped at 125) and the F1
         of "fails within 30 cycles". Writes predictions.csv under --out (default
         data/eval/cmapss).
+  fleet A simulated fleet, in-process: assets of the fleet file's equipment types with failures
+        (wear of a metric to its failure limit), sensor faults (stuck, spikes, dropouts, out of
+        range), daily cycles and weekend load drops, fed through the production detectors.
+        Work orders open by dispatch's rule (one open per asset and failure mode; one that
+        answers no failure closes after --visit-hours). Prints recall (failures with a work
+        order at least --lead-hours ahead), false work orders per 100 asset-months, the
+        lead-time distribution and how sensor faults were told apart. Writes outcomes.json
+        under --out (default data/eval/fleet).
+        --assets N (120)  --days D (60)  --seed S (1)  --lead-hours H (24)  --visit-hours H (24)
+        --fleet FILE  equipment types, sites and planners (default fleet/sample.json)
 
 --data is the folder holding nab/ and cmapss-fd001/ (default: FOREWARN_DATASETS_DIR, else
 ../shared/datasets beside the checkout, else /work/shared/datasets). --json ends the output
 with one line of JSON summarising the run.`
 
+/** Fixed data-clock start of simulated runs (a Monday), so a seed always gives the same run. */
+const FLEET_START = Date.UTC(2026, 0, 5)
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const [suite, ...rest] = process.argv.slice(2)
 
@@ -39,7 +53,7 @@ if (values.help || suite === '--help' || suite === '-h') {
   process.stdout.write(`${USAGE}\n`)
   process.exit(0)
 }
-if (suite !== 'nab' && suite !== 'cmapss') usageError(`unknown suite "${suite ?? ''}"`)
+if (suite !== 'nab' && suite !== 'cmapss' && suite !== 'fleet') usageError(`unknown suite "${suite ?? ''}"`)
 
 try {
   const dataDir = values.data ?? defaultDatasetsDir()
@@ -47,7 +61,7 @@ try {
   const isProgress = !values['no-progress']
   const summary = suite === 'nab'
     ? runNab({ dataDir, outDir, scoresDir: values.scores, isProgress })
-    : runCmapss(dataDir, outDir, isProgress)
+    : suite === 'cmapss' ? runCmapss(dataDir, outDir, isProgress) : runFleet(outDir, isProgress)
   if (values.json) printJsonSummary(summary)
 } catch (err: unknown) {
   exitWithError(err)
@@ -105,6 +119,46 @@ function runCmapss(dataDir: string, outDir: string, isProgress: boolean): Record
   }
 }
 
+function runFleet(outDir: string, isProgress: boolean): Record<string, unknown> {
+  const options = {
+    assets: positive(numberFlag(values.assets, 'assets', 120), 'assets'),
+    days: positive(numberFlag(values.days, 'days', 60), 'days'),
+    seed: numberFlag(values.seed, 'seed', 1),
+    leadHours: numberFlag(values['lead-hours'], 'lead-hours', 24),
+    visitHours: positive(numberFlag(values['visit-hours'], 'visit-hours', 24), 'visit-hours'),
+  }
+  const fleetFile = values.fleet ?? join(REPO_ROOT, 'fleet', 'sample.json')
+  const scenario = buildFleetScenario({
+    baseFleet: loadFleet(fleetFile), assets: options.assets, days: options.days, seed: options.seed,
+    startTime: FLEET_START,
+  })
+  const truth = {
+    failures: scenario.failures,
+    sensorFaults: scenario.sensorFaults,
+    assets: scenario.devices.map((device) => ({
+      assetId: device.assetId, from: scenario.grid.startTime, to: device.failureAt ?? scenario.grid.endTime,
+    })),
+  }
+  const result = evaluateFleet(scenarioReadings(scenario), truth, {
+    fleet: scenario.fleet, config: loadConfig(), leadHours: options.leadHours, visitHours: options.visitHours,
+    progress: isProgress ? createProgressBar() : null, totalReadings: scenarioReadingCount(scenario),
+  })
+
+  mkdirSync(outDir, { recursive: true })
+  const outcomesFile = join(outDir, 'outcomes.json')
+  const { outcomes, falseOrders } = result
+  writeFileSync(outcomesFile, `${JSON.stringify({ options, truth, outcomes, falseOrders }, null, 2)}\n`)
+  process.stdout.write(`Simulated fleet: ${options.assets} assets, ${options.days} days, seed ${options.seed} `
+    + `(${scenario.weeklyAssets.length} with weekend load drops)\n${formatFleetTable(result)}\n`
+    + `${result.readings} readings in ${(result.elapsedMs / 1000).toFixed(1)} s; outcomes in ${outcomesFile}\n`)
+  return { suite: 'fleet', ...options, ...fleetSummary(result), elapsedMs: Math.round(result.elapsedMs), outcomesFile }
+}
+
+function positive(value: number, name: string): number {
+  if (value > 0) return value
+  return usageError(`--${name} must be positive, got ${value}`)
+}
+
 function formatCmapss(result: CmapssResult): string {
   const mlp = `MLP, ${CMAPSS_MLP.hidden} hidden, ${CMAPSS_MLP.epochs} epochs`
   return [
@@ -139,6 +193,12 @@ function parseOptions(args: string[]) {
         'data': { type: 'string' },
         'out': { type: 'string' },
         'scores': { type: 'string' },
+        'assets': { type: 'string' },
+        'days': { type: 'string' },
+        'seed': { type: 'string' },
+        'lead-hours': { type: 'string' },
+        'visit-hours': { type: 'string' },
+        'fleet': { type: 'string' },
         'json': { type: 'boolean', default: false },
         'no-progress': { type: 'boolean', default: false },
         'help': { type: 'boolean', default: false },

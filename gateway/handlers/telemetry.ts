@@ -57,9 +57,10 @@ export function decodeTelemetry(
   const overLimit = limitRefusal(entries, rules)
   if (overLimit !== null) return refused(out, overLimit)
 
-  entries.forEach((entry, index) => {
-    decodeEntry(entry, { arrivedAt, rules, where: Array.isArray(value) ? `[${index}] ` : '' }, out)
-  })
+  const isBatch = Array.isArray(value)
+  for (let index = 0; index < entries.length; index++) {
+    decodeEntry(entries[index], { arrivedAt, rules, where: isBatch ? `[${index}] ` : '' }, out)
+  }
   return out
 }
 
@@ -74,7 +75,8 @@ function limitRefusal(entries: unknown[], rules: TelemetryRules): Refusal | null
     const detail = `${entries.length} entries exceed the limit of ${rules.maxEntriesPerBatch} (mqtt.maxEntriesPerBatch)`
     return { reason: 'batch_too_large', detail }
   }
-  for (const [index, entry] of entries.entries()) {
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]
     if (!isPlainObject(entry)) continue
     const count = metricCount(entry)
     if (count <= rules.maxMetricsPerEntry) continue
@@ -112,7 +114,11 @@ function decodeEntry(entry: unknown, context: EntryContext, out: DecodedTelemetr
   }
   const names = Object.keys(found.metrics)
   if (names.length === 0) refuse(out, 'payload_invalid', `${where}no metrics`)
-  for (const name of names) decodeMetric(name, found.metrics[name], { time: time.time, where }, out)
+  const at = { time: time.time, where }
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string
+    decodeMetric(name, found.metrics[name], at, out)
+  }
 }
 
 type FoundMetrics = { ok: true, metrics: Record<string, unknown> } | { ok: false, detail: string }
@@ -124,12 +130,13 @@ type FoundMetrics = { ok: true, metrics: Record<string, unknown> } | { ok: false
  * "__proto__" key instead of storing it as the metric it was sent as.
  */
 function metricsOf(entry: Record<string, unknown>): FoundMetrics {
-  const present = ENVELOPE_KEYS.filter((key) => Object.hasOwn(entry, key))
-  const [key] = present
-  if (key === undefined) return { ok: true, metrics: withoutTs(entry) }
-  if (present.length > 1) return { ok: false, detail: 'has both "metrics" and "values"; send one of them' }
+  const hasMetrics = Object.hasOwn(entry, 'metrics')
+  const hasValues = Object.hasOwn(entry, 'values')
+  if (!hasMetrics && !hasValues) return { ok: true, metrics: withoutTs(entry) }
+  if (hasMetrics && hasValues) return { ok: false, detail: 'has both "metrics" and "values"; send one of them' }
 
-  const extra = Object.keys(entry).find((k) => k !== 'ts' && k !== key)
+  const key = hasMetrics ? 'metrics' : 'values'
+  const extra = keyBeside(entry, key)
   if (extra !== undefined) {
     return { ok: false, detail: `unexpected key ${JSON.stringify(extra.slice(0, 80))} beside "ts" and "${key}"` }
   }
@@ -138,6 +145,16 @@ function metricsOf(entry: Record<string, unknown>): FoundMetrics {
     return { ok: false, detail: `${key}: expected an object of metric values, got ${describeValue(metrics)}` }
   }
   return { ok: true, metrics }
+}
+
+/** The first key of an envelope other than `ts` and its metrics key, if any. */
+function keyBeside(entry: Record<string, unknown>, key: string): string | undefined {
+  const keys = Object.keys(entry)
+  for (let i = 0; i < keys.length; i++) {
+    const name = keys[i] as string
+    if (name !== 'ts' && name !== key) return name
+  }
+  return undefined
 }
 
 /** How many metrics an entry carries, whichever its form. */
@@ -164,9 +181,15 @@ function decodeMetric(
   out: DecodedTelemetry,
 ): void {
   const { where } = at
-  const problem = metricNameProblem(name)
+  const problem = knownGoodNames.has(name) ? null : metricNameProblem(name)
   if (problem !== null) {
     refuse(out, 'metric_name_invalid', `${where}metric name ${JSON.stringify(name.slice(0, 80))} ${problem}`)
+    return
+  }
+  rememberGoodName(name)
+  // The common case first: a finite number needs no result object from checkMetricValue.
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    out.samples.push({ metric: name, time: at.time, value })
     return
   }
   const checked = checkMetricValue(value)
@@ -175,6 +198,20 @@ function decodeMetric(
     return
   }
   out.samples.push({ metric: name, time: at.time, value: checked.value })
+}
+
+/*
+ * Metric names that passed metricNameProblem, so a fleet's few dozen names are checked once,
+ * not on every message (its Unicode-class regular expressions are the costly part). Bounded:
+ * a device inventing names only makes the set start over.
+ */
+const MAX_KNOWN_GOOD_NAMES = 10_000
+const knownGoodNames = new Set<string>()
+
+function rememberGoodName(name: string): void {
+  if (knownGoodNames.has(name)) return
+  if (knownGoodNames.size >= MAX_KNOWN_GOOD_NAMES) knownGoodNames.clear()
+  knownGoodNames.add(name)
 }
 
 function refuse(out: DecodedTelemetry, reason: RefusalReason, detail: string): void {

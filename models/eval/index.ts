@@ -49,3 +49,13 @@ export type { CmapssResult, RulPrediction } from './cmapss-evaluation.js'
 export { trainMlp } from './mlp-regressor.js'
 /** Its options and the trained network. */
 export type { MlpOptions, MlpRegressor } from './mlp-regressor.js'
+/** Scores the models on a simulated fleet: recall at a lead time, false work orders, lead times. */
+export { evaluateFleet } from './fleet-evaluation.js'
+/** The fleet suite's truth, options, figures and per-failure outcomes. */
+export type { FleetTruth, FleetEvaluationOptions, FleetEvaluation, FailureOutcome } from './fleet-evaluation.js'
+/** Dispatch's "one open work order per asset and failure mode" rule, for evaluation. */
+export { WorkOrderLedger } from './work-order-ledger.js'
+/** A work order the ledger opened. */
+export type { LedgerOrder } from './work-order-ledger.js'
+/** The fleet suite's results table and JSON summary. */
+export { formatFleetTable, fleetSummary } from './fleet-report.js'

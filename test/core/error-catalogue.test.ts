@@ -6,7 +6,7 @@ import { INGEST_ERROR_CODES } from '../../ingest/index.js'
 import { MODELS_ERROR_CODES } from '../../models/index.js'
 import { DISPATCH_ERROR_CODES } from '../../dispatch/index.js'
 import { SIMULATOR_ERROR_CODES } from '../../simulator/index.js'
-import { HTTP_ERROR_CODES } from '../../app/errors.js'
+import { API_ERROR_CODES } from '../../api/index.js'
 
 const catalogue: Record<string, readonly string[]> = {
   CFG: CORE_ERROR_CODES,
@@ -15,7 +15,9 @@ const catalogue: Record<string, readonly string[]> = {
   MDL: MODELS_ERROR_CODES,
   DSP: DISPATCH_ERROR_CODES,
   SIM: SIMULATOR_ERROR_CODES,
-  HTTP: HTTP_ERROR_CODES,
+  HTTP: API_ERROR_CODES.filter((code) => code.startsWith('FW_ERR_HTTP_')),
+  AUTH: API_ERROR_CODES.filter((code) => code.startsWith('FW_ERR_AUTH_')),
+  API: API_ERROR_CODES.filter((code) => code.startsWith('FW_ERR_API_')),
 }
 const allCodes = Object.values(catalogue).flat()
 

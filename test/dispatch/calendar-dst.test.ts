@@ -1,4 +1,4 @@
-import Fastify from 'fastify'
+import { dispatchApp } from '../helpers/api-app.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { FleetData } from '../../core/index.js'
 import { startSmtpServer, type SmtpHandle } from '../helpers/smtp.js'
@@ -47,8 +47,7 @@ describe('visit windows across daylight-saving changes', () => {
     })
     await dispatch.start()
     const workOrders = fiveProblems(detectedAt).map((s) => dispatch.handleSignal(s))
-    const app = Fastify()
-    await app.register(dispatch.routes)
+    const app = await dispatchApp(dispatch)
     const feed = await app.inject({ method: 'GET', url: '/api/technicians/tech-mira/calendar.ics' })
     await app.close()
     await dispatch.drainOutbox()
@@ -63,6 +62,8 @@ describe('visit windows across daylight-saving changes', () => {
     expect(feed.headers['content-type']).toBe('text/calendar; charset=utf-8')
     const calendar = parseCalendar(feed.body)
     expect(calendar).toMatchObject({ name: 'Forewarn visits: Mira Tester', timeZone: 'Europe/Berlin', method: null })
+    // A calendar property, so before the first component (RFC 5545 §3.4), where strict clients look for it.
+    expect(feed.body.indexOf('X-WR-TIMEZONE:Europe/Berlin\r\n')).toBeLessThan(feed.body.indexOf('BEGIN:VEVENT'))
     const starts = calendar.events.map((e) => e.start)
     expect(starts.map((s) => berlinTime.format(s))).toEqual(['Fri 08:00', 'Fri 10:00', 'Fri 12:00', 'Fri 14:00', 'Mon 08:00'])
     expect([starts[0], starts[4]]).toEqual([Date.UTC(2026, 2, 27, 7), Date.UTC(2026, 2, 30, 6)])
@@ -119,8 +120,7 @@ describe('technician calendar feed', () => {
     dispatch.markTechnicianUnavailable({
       technicianId: 'tech-mira', start: monday + 3 * DAY_MS, end: monday + 4 * DAY_MS, by: 'planner-ana', reason: 'training',
     })
-    const app = Fastify()
-    await app.register(dispatch.routes)
+    const app = await dispatchApp(dispatch)
     const feed = await app.inject({ method: 'GET', url: '/api/technicians/tech-mira/calendar.ics' })
     const missing = await app.inject({ method: 'GET', url: '/api/technicians/tech-nobody/calendar.ics' })
     await app.close()

@@ -1,4 +1,6 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import type { ApiServer } from '../../api/server.js'
+import { workOrderRoutes } from '../../api/routes/work-orders.js'
+import { apiServerWith } from '../helpers/api-app.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Reading } from '../../core/index.js'
 import type { Dispatch, WorkOrderView } from '../../dispatch/index.js'
@@ -18,7 +20,7 @@ describe('dispatch chain: signal to verified closure', () => {
   let smtp: SmtpHandle
   let receiver: WebhookReceiver
   let dispatch: Dispatch
-  let app: FastifyInstance
+  let server: ApiServer
   let baseUrl: string
   let workOrder: WorkOrderView
 
@@ -37,15 +39,15 @@ describe('dispatch chain: signal to verified closure', () => {
       dataDir: tmp.dir, smtpUrl: smtp.url, clock, customizeFleet: withWebhook('cust-water', receiver.url),
     }).dispatch
     await dispatch.start()
-    app = Fastify()
-    await app.register(dispatch.routes)
-    baseUrl = await app.listen({ host: '127.0.0.1', port: 0 })
+    server = apiServerWith([(app) => workOrderRoutes(app, dispatch)])
+    await server.start()
+    baseUrl = server.url
     workOrder = dispatch.handleSignal(makeSignal()) ?? expect.fail('no work order')
     await dispatch.drainOutbox()
   })
 
   afterAll(async () => {
-    await app.close()
+    await server.stop()
     await dispatch.stop()
     await receiver.stop()
     await smtp.stop()

@@ -1,25 +1,13 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { isForewarnError } from '../../core/index.js'
+import { dispatchApp } from '../helpers/api-app.js'
+import type { ApiApp } from '../../api/index.js'
 import type { Dispatch, WorkOrderView } from '../../dispatch/index.js'
 import { HOUR_MS, MONDAY_0600_BERLIN, makeDispatch, makeSignal, manualClock, tempDir } from './fixtures.js'
-
-/** A Fastify app with dispatch's routes and the service's error mapping (code, message, details). */
-async function appFor(dispatch: Dispatch): Promise<FastifyInstance> {
-  const app = Fastify()
-  app.setErrorHandler((err: FastifyError, _request, reply) => {
-    if (!isForewarnError(err)) return reply.code(500).send({ code: 'FW_ERR_HTTP_INTERNAL' })
-    return reply.code(err.statusCode ?? 500).send({ code: err.code, message: err.message, details: err.details })
-  })
-  await app.register(dispatch.routes)
-  await app.ready()
-  return app
-}
 
 describe('work-order lifecycle commands over HTTP', () => {
   let tmp: ReturnType<typeof tempDir>
   let dispatch: Dispatch
-  let app: FastifyInstance
+  let app: ApiApp
   let workOrder: WorkOrderView
 
   beforeEach(async () => {
@@ -28,7 +16,7 @@ describe('work-order lifecycle commands over HTTP', () => {
     dispatch = makeDispatch({ dataDir: tmp.dir, clock: manualClock() }).dispatch
     await dispatch.start()
     workOrder = dispatch.handleSignal(makeSignal()) ?? expect.fail('no work order')
-    app = await appFor(dispatch)
+    app = await dispatchApp(dispatch)
   })
 
   afterEach(async () => {
@@ -70,25 +58,31 @@ describe('work-order lifecycle commands over HTTP', () => {
     const { status, body } = await post('start', { by: 'tech-mira' })
 
     expect(status).toBe(409)
-    expect(body).toEqual({
+    expect(body).toMatchObject({
       code: 'FW_ERR_DSP_TRANSITION_NOT_ALLOWED',
-      message: `work order ${workOrder.id} is cancelled; start is allowed only from scheduled, dispatched`,
+      detail: `work order ${workOrder.id} is cancelled; start is allowed only from scheduled, dispatched`,
       details: { workOrderId: workOrder.id, action: 'start', from: 'cancelled', allowedFrom: ['scheduled', 'dispatched'] },
     })
   })
 
   it.each([
-    ['dispatch', {}, 'by'],
-    ['dispatch', { by: 'x', colour: 'red' }, 'colour'],
-    ['cancel', { by: 'planner-ana' }, 'reason'],
-    ['complete', { by: 'tech-mira', outcome: 'fixed' }, 'outcome'],
-    ['reschedule', { by: 'planner-ana', reason: 'r', start: '2026-03-03 10:00' }, 'start'],
-    ['handover', { by: 'planner-ana', reason: 'r', to: 'planner-ana' }, 'to'],
+    ['dispatch', { by: '' }, 'body.by'],
+    ['dispatch', { by: 'x', colour: 'red' }, 'body.colour'],
+    ['cancel', { by: 'planner-ana' }, 'body.reason'],
+    ['complete', { by: 'tech-mira', outcome: 'fixed' }, 'body.outcome'],
+    ['reschedule', { by: 'planner-ana', reason: 'r', start: '2026-03-03 10:00' }, 'body.start'],
   ])('answers 400 naming the field for %s %j', async (action, body, field) => {
     const { status, body: answer } = await post(action, body)
 
     expect(status).toBe(400)
-    expect(answer).toMatchObject({ code: 'FW_ERR_DSP_BODY_INVALID', details: { field } })
+    expect(answer).toMatchObject({ code: 'FW_ERR_HTTP_VALIDATION', errors: [expect.objectContaining({ field })] })
+  })
+
+  it('answers 400 naming the field when a rule of the lifecycle refuses a value', async () => {
+    const { status, body } = await post('handover', { by: 'planner-ana', reason: 'r', to: 'planner-ana' })
+
+    expect(status).toBe(400)
+    expect(body).toMatchObject({ code: 'FW_ERR_DSP_BODY_INVALID', details: { field: 'to' }, errors: [{ field: 'to' }] })
   })
 
   it('requires the part when a fault is confirmed', async () => {
@@ -128,7 +122,7 @@ describe('work-order lifecycle commands over HTTP', () => {
     expect(assigned.body).toMatchObject({ technicianId: 'tech-jonas', visit: { start: Date.UTC(2026, 2, 2, 8) } })
     expect(unknown).toMatchObject({ status: 422, body: { code: 'FW_ERR_DSP_REFERENCE_UNKNOWN', details: { field: 'technicianId' } } })
     expect(elsewhere).toMatchObject({
-      status: 422, body: { code: 'FW_ERR_DSP_TECHNICIAN_UNQUALIFIED', message: expect.stringMatching(/does not cover site site-north$/) },
+      status: 422, body: { code: 'FW_ERR_DSP_TECHNICIAN_UNQUALIFIED', detail: expect.stringMatching(/does not cover site site-north$/) },
     })
   })
 

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { DISPATCH_ERROR_CODES } from '../../dispatch/index.js'
 import {
-  DispatchNotStartedError, DispatchStoreError, InvalidBodyError, InvalidQueryError, NoticeSendError,
+  DispatchNotStartedError, DispatchStoreError, InvalidBodyError, NoticeSendError,
   PlaybooksInvalidError, SlotUnavailableError, TechnicianNotFoundError, TechnicianUnqualifiedError,
   TransitionNotAllowedError, UnknownAssetError, UnknownReferenceError, WorkOrderNotFoundError,
+  CustomerNotFoundError, PreferencesInvalidError,
 } from '../../dispatch/errors.js'
 
 describe('dispatch errors', () => {
   it('declares each code once, with the HTTP status where HTTP can surface it', () => {
     const errors = [
       new WorkOrderNotFoundError('wo-1'),
-      new InvalidQueryError('limit', 'too big'),
       new UnknownAssetError('pump-9', 'unknown'),
       new DispatchNotStartedError('handleSignal'),
       new DispatchStoreError('cannot open'),
@@ -22,11 +22,12 @@ describe('dispatch errors', () => {
       new UnknownReferenceError('to', 'planner-x'),
       new TechnicianUnqualifiedError('tech-x', 'lacks the skill pump-mechanic'),
       new SlotUnavailableError('tech-x', 'it overlaps work order wo-2'),
+      new CustomerNotFoundError('cust-x'),
+      new PreferencesInvalidError('channels.webhook', 'the customer has no webhook in the fleet file'),
     ]
 
     expect(errors.map((e) => [e.code, e.statusCode])).toEqual([
       ['FW_ERR_DSP_WORK_ORDER_NOT_FOUND', 404],
-      ['FW_ERR_DSP_QUERY_INVALID', 400],
       ['FW_ERR_DSP_UNKNOWN_ASSET', undefined],
       ['FW_ERR_DSP_NOT_STARTED', 503],
       ['FW_ERR_DSP_STORE_FAILED', undefined],
@@ -38,6 +39,8 @@ describe('dispatch errors', () => {
       ['FW_ERR_DSP_REFERENCE_UNKNOWN', 422],
       ['FW_ERR_DSP_TECHNICIAN_UNQUALIFIED', 422],
       ['FW_ERR_DSP_SLOT_UNAVAILABLE', 409],
+      ['FW_ERR_DSP_CUSTOMER_NOT_FOUND', 404],
+      ['FW_ERR_DSP_PREFERENCES_INVALID', 422],
     ])
     expect(errors.map((e) => e.code)).toEqual([...DISPATCH_ERROR_CODES])
     expect(new Set(DISPATCH_ERROR_CODES).size).toBe(DISPATCH_ERROR_CODES.length)
@@ -51,12 +54,6 @@ describe('dispatch errors', () => {
     expect(error).toMatchObject({
       message: 'work order wo-1 is completed; start is allowed only from scheduled, dispatched',
       details: { workOrderId: 'wo-1', action: 'start', from: 'completed', allowedFrom: ['scheduled', 'dispatched'] },
-    })
-  })
-
-  it('names the field and the value problem in a query error', () => {
-    expect(new InvalidQueryError('limit', 'Too big: expected number to be <=200')).toMatchObject({
-      message: 'query parameter limit: Too big: expected number to be <=200', details: { field: 'limit' },
     })
   })
 })

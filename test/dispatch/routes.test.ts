@@ -1,13 +1,14 @@
-import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WorkOrder } from '../../core/index.js'
 import type { Dispatch } from '../../dispatch/index.js'
+import type { ApiApp } from '../../api/index.js'
+import { dispatchApp } from '../helpers/api-app.js'
 import { HOUR_MS, MONDAY_0600_BERLIN, makeDispatch, makeSignal, tempDir } from './fixtures.js'
 
 describe('dispatch routes', () => {
   const tmp = tempDir()
   let dispatch: Dispatch
-  let app: FastifyInstance
+  let app: ApiApp
   const opened: WorkOrder[] = []
 
   beforeAll(async () => {
@@ -27,9 +28,7 @@ describe('dispatch routes', () => {
       const workOrder = dispatch.handleSignal(signal)
       if (workOrder !== null) opened.push(workOrder)
     }
-    app = Fastify()
-    await app.register(dispatch.routes)
-    await app.ready()
+    app = await dispatchApp(dispatch)
   })
 
   afterAll(async () => {
@@ -80,7 +79,7 @@ describe('dispatch routes', () => {
     const { status, body } = await get('/api/work-orders/wo-missing')
 
     expect(status).toBe(404)
-    expect(body).toMatchObject({ code: 'FW_ERR_DSP_WORK_ORDER_NOT_FOUND', message: 'work order wo-missing does not exist' })
+    expect(body).toMatchObject({ code: 'FW_ERR_DSP_WORK_ORDER_NOT_FOUND', detail: 'work order wo-missing does not exist' })
   })
 
   it.each([
@@ -90,10 +89,12 @@ describe('dispatch routes', () => {
     ['limit=ten', 'limit'],
     ['status=broken', 'status'],
     ['assetId=', 'assetId'],
+    ['dueBefore=tomorrow', 'dueBefore'],
+    ['colour=red', 'colour'],
   ])('answers 400 naming the field for %s', async (query, field) => {
     const { status, body } = await get(`/api/work-orders?${query}`)
 
     expect(status).toBe(400)
-    expect(body).toMatchObject({ code: 'FW_ERR_DSP_QUERY_INVALID', message: expect.stringMatching(`^query parameter ${field}: `) })
+    expect(body).toMatchObject({ code: 'FW_ERR_HTTP_VALIDATION', errors: [{ field: `querystring.${field}` }] })
   })
 })

@@ -32,7 +32,7 @@ describe('dispatch store', () => {
     const db = openDatabase(file)
 
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
-    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(db.pragma('user_version', { simple: true })).toBe(3)
     db.close()
   })
 

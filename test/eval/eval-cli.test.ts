@@ -57,3 +57,23 @@ describe('npm run eval -- nab', () => {
     expect(stderr).toContain('forewarn: FW_ERR_MDL_DATASET_NOT_FOUND: NAB windows file')
   })
 })
+
+describe('npm run eval -- fleet', () => {
+  it('prints the results table and ends with one JSON line whose figures add up', async () => {
+    const fleetOut = join(outDir, 'fleet')
+    const args = ['fleet', '--assets', '6', '--days', '10', '--seed', '7', '--out', fleetOut, '--json', '--no-progress']
+    const { stdout, code } = await evalCli(args)
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as
+      { caught: number, late: number, missed: number, failures: number, recall: number }
+    expect(code).toBe(0)
+    expect(stdout).toContain('false work orders per 100 asset-months')
+    expect(summary).toMatchObject({ suite: 'fleet', assets: 6, days: 10, seed: 7, leadHours: 24 })
+    expect(summary.caught + summary.late + summary.missed).toBe(summary.failures)
+    expect(summary.recall).toBeCloseTo(summary.failures === 0 ? 1 : summary.caught / summary.failures, 4)
+    expect(existsSync(join(fleetOut, 'outcomes.json'))).toBe(true)
+
+    const again = await evalCli(args)
+    expect(again.stdout.trim().split('\n').at(-1)?.replace(/"elapsedMs":\d+,/, ''))
+      .toBe(stdout.trim().split('\n').at(-1)?.replace(/"elapsedMs":\d+,/, ''))
+  })
+})

@@ -1,10 +1,8 @@
-import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { createLogger, createMetricsRegistry } from '../../core/index.js'
 import { DeadLetterRing, payloadPreview, type DeadLetter } from '../../gateway/dead-letters.js'
 import { createGatewayMetrics } from '../../gateway/metrics.js'
 import { RefusalRecorder } from '../../gateway/refusals.js'
-import { deadLetterRoutes } from '../../gateway/routes.js'
 
 function letter(at: number, deviceId = 'd', reason: DeadLetter['reason'] = 'payload_malformed'): DeadLetter {
   return { at, deviceId, topic: 't', reason, code: 'FW_ERR_GW_PAYLOAD_MALFORMED', detail: '', payload: '' }
@@ -74,35 +72,5 @@ describe('RefusalRecorder', () => {
       ['dev-1', 'value_missing', 2, 4],
     ])
     expect([r.count, ring.size]).toEqual([9, 9])
-  })
-})
-
-describe('GET /api/dead-letters', () => {
-  async function app() {
-    const ring = new DeadLetterRing(10)
-    for (let at = 1; at <= 4; at++) ring.push(letter(at, at % 2 === 0 ? 'even' : 'odd'))
-    const fastify = Fastify()
-    fastify.setErrorHandler((err: Error & { code?: string, statusCode?: number }, _request, reply) => {
-      void reply.code(err.statusCode ?? 500).send({ code: err.code, message: err.message })
-    })
-    await fastify.register(deadLetterRoutes(ring))
-    return fastify
-  }
-
-  it('lists dead letters newest first, with a limit and filters', async () => {
-    const response = await (await app()).inject({ method: 'GET', url: '/api/dead-letters?limit=1&deviceId=odd' })
-
-    expect(response.statusCode).toBe(200)
-    expect(response.json()).toEqual({ items: [letter(3, 'odd')], limit: 1, held: 4 })
-  })
-
-  it('answers a bad query with 400 and a coded error naming the field', async () => {
-    const fastify = await app()
-    const responses = await Promise.all(['limit=0', 'limit=5000', 'reason=bogus', 'color=red']
-      .map((query) => fastify.inject({ method: 'GET', url: `/api/dead-letters?${query}` })))
-
-    expect(responses.map((r) => [r.statusCode, (r.json() as { code: string }).code])).toEqual(
-      Array(4).fill([400, 'FW_ERR_GW_QUERY_INVALID']),
-    )
   })
 })

@@ -24,6 +24,7 @@ describe('gateway error catalogue', () => {
       ['client_id_rejected', 'FW_ERR_GW_CLIENT_ID_REJECTED', 2],
       ['device_unknown', 'FW_ERR_GW_DEVICE_UNKNOWN', 4],
       ['secret_invalid', 'FW_ERR_GW_SECRET_INVALID', 4],
+      ['device_disabled', 'FW_ERR_GW_DEVICE_DISABLED', 5],
     ])
     expect(errors.every((e) => e instanceof GatewayError)).toBe(true)
   })

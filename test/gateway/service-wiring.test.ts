@@ -114,11 +114,13 @@ describe('gateway wiring in the service', () => {
     await raw.waitForPubacks(2)
     raw.close()
 
-    const response = await fetch(`${service.httpUrl}/api/dead-letters?deviceId=dev-elev-01&limit=5`)
+    const { key } = service.http.keys.create({ name: 'operator', role: 'admin' })
+    const headers = { authorization: `Bearer ${key}` }
+    const response = await fetch(`${service.httpUrl}/api/dead-letters?deviceId=dev-elev-01&limit=5`, { headers })
     const body = await response.json() as { items: Array<{ reason: string }> }
-    const bad = await fetch(`${service.httpUrl}/api/dead-letters?limit=-1`)
+    const bad = await fetch(`${service.httpUrl}/api/dead-letters?limit=-1`, { headers })
 
     expect([response.status, body.items.map((d) => d.reason)]).toEqual([200, ['timestamp_invalid', 'value_missing']])
-    expect([bad.status, await bad.json()]).toEqual([400, expect.objectContaining({ code: 'FW_ERR_GW_QUERY_INVALID' })])
+    expect([bad.status, await bad.json()]).toEqual([400, expect.objectContaining({ code: 'FW_ERR_HTTP_VALIDATION' })])
   })
 })

@@ -1,6 +1,7 @@
 import { HttpError, RequestTimedOutError } from '@influxdata/influxdb-client'
 import { describe, expect, it } from 'vitest'
 import { parseRetryAfter, toQueryError, toWriteError } from '../../ingest/influx-errors.js'
+import { flavourOfVersion } from '../../ingest/influx-flavour.js'
 
 /** The library's own HttpError, as its Node transport builds it from a response. */
 function httpError(status: number, body: string, headers: Record<string, string> = {}): HttpError {
@@ -73,6 +74,45 @@ describe('toWriteError', () => {
     expect(toWriteError(refused, 1)).toMatchObject({
       code: 'FW_ERR_ING_STORE_UNAVAILABLE', details: { code: 'ECONNREFUSED' },
     })
+  })
+})
+
+describe('refused lines and partial writes of InfluxDB 2.x and 3.x', () => {
+  it('reads the lines 3.x Core names, and the first line InfluxDB Cloud names', () => {
+    const core = JSON.stringify({
+      error: 'partial write of line protocol occurred',
+      data: [{ original_line: 'm v= 1', line_number: 2, error_message: 'No fields were provided' }],
+    })
+    const cloud = JSON.stringify({ code: 'invalid', line: 3, message: 'bad timestamp\nbad field' })
+
+    const errors = [toWriteError(httpError(400, core), 4), toWriteError(httpError(400, cloud), 4)]
+
+    expect(errors).toMatchObject([
+      {
+        code: 'FW_ERR_ING_WRITE_REJECTED',
+        details: {
+          reason: 'partial write of line protocol occurred: line 2: No fields were provided',
+          lines: [{ line: 2, reason: 'No fields were provided' }],
+        },
+      },
+      { code: 'FW_ERR_ING_WRITE_REJECTED', details: { lines: [{ line: 3, reason: 'bad timestamp' }] } },
+    ])
+  })
+
+  it('treats a 500 that reports a partial write (3.x /api/v2/write) as a refusal, not an outage', () => {
+    const body = JSON.stringify({ code: 'internal error', message: 'partial write of line protocol occurred' })
+
+    expect(toWriteError(httpError(500, body), 2)).toMatchObject({
+      code: 'FW_ERR_ING_WRITE_REJECTED', details: { failure: 'rejected', status: 500 },
+    })
+  })
+})
+
+describe('flavourOfVersion', () => {
+  it('reads the generation from 1.x, 2.x and 3.x version strings', () => {
+    const versions = ['1.6.7', 'v2.7.11', '3.3.0', '', 'unknown', undefined]
+
+    expect(versions.map(flavourOfVersion)).toEqual(['1', '2', '3', undefined, undefined, undefined])
   })
 })
 

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { Registry } from '../../core/index.js'
 import { createIngest, embeddedStoreFile, spoolDirectory } from '../../ingest/index.js'
@@ -89,30 +88,5 @@ describe('createIngest', () => {
     createIngest(shared)
 
     expect(() => createIngest(shared)).not.toThrow()
-  })
-})
-
-describe('ingest routes', () => {
-  it('serves the dead letters at GET /api/ingest/dead-letters, newest first', async () => {
-    const store = new FakeStore()
-    store.refuse = (r) => (r.value < 3 ? 'points beyond retention policy' : undefined)
-    const ingest = createIngest({ ...deps(), store })
-    await ingest.start()
-    await ingest.accept([reading(0, 1), reading(1, 2), reading(2, 3)])
-    await ingest.flush()
-    const app = Fastify()
-    await app.register(ingest.routes)
-
-    const response = await app.inject({ method: 'GET', url: '/api/ingest/dead-letters' })
-
-    expect(response.statusCode).toBe(200)
-    const body = response.json<{ items: Array<{ reading: unknown, kind: string }>, held: number, total: number }>()
-    expect(body.items.map((d) => [d.reading, d.kind])).toEqual([
-      [JSON.parse(JSON.stringify(reading(1, 2))), 'beyond_retention'],
-      [JSON.parse(JSON.stringify(reading(0, 1))), 'beyond_retention'],
-    ])
-    expect([body.held, body.total]).toEqual([2, 2])
-    await app.close()
-    await ingest.stop()
   })
 })

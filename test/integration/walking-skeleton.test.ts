@@ -58,7 +58,15 @@ describe('walking skeleton: device reading to work order and customer email, on 
   })
 
   it('opens exactly one work order, for the degrading asset, with a visit before the failure', async () => {
-    const response = await fetch(`${service.httpUrl}/api/work-orders`)
+    // The first start wrote an admin key for the operator; a planner key is what a planner gets.
+    const admin = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim()
+    const planner = await fetch(`${service.httpUrl}/api/keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'authorization': `Bearer ${admin}` },
+      body: JSON.stringify({ name: 'planner', role: 'planner' }),
+    })
+    const { key } = await planner.json() as { key: string }
+    const response = await fetch(`${service.httpUrl}/api/work-orders`, { headers: { authorization: `Bearer ${key}` } })
     const body = await response.json() as { items: WorkOrder[], total: number }
 
     expect(response.status).toBe(200)

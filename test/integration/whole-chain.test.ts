@@ -39,10 +39,13 @@ describe('whole chain: degradation to telemetry-verified closure', () => {
   let fleet: Fleet
   let dataDir: string
   let workOrder: WorkOrderView
+  let adminKey: string
 
   const post = async (action: string, body: object): Promise<WorkOrderView> => {
     const response = await fetch(`${service.httpUrl}/api/work-orders/${workOrder.id}/${action}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'authorization': `Bearer ${adminKey}` },
+      body: JSON.stringify(body),
     })
     expect(response.status, await response.clone().text()).toBe(200)
     return await response.json() as WorkOrderView
@@ -65,6 +68,7 @@ describe('whole chain: degradation to telemetry-verified closure', () => {
     })
     service = createService({ config, fleet, logger: createLogger({ level: 'warn', destination: process.stderr }) })
     await service.start()
+    adminKey = service.http.keys.create({ name: 'chain operator', role: 'admin' }).key
     await runFleetSimulation({
       brokerUrl: service.mqttUrl, fleet, credentials, startTime: START, durationMs: 4 * DAY_MS, speed: 0, seed: 11,
       degradations: [{ assetId: 'pump-01', metric: 'vibration_rms', failureAt: FAILURE_AT }], progress: null,

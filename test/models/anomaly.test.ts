@@ -62,8 +62,11 @@ describe('robust z-score anomaly detection', () => {
     const isSilent = (time: number): boolean => hoursAfterDip(time) > 1.25 && hoursAfterDip(time) < 9
     const points = noisyLevel((time) => (isDip(time) ? 7.5 : 10), 4).filter((p) => !isSilent(p.time))
     const signals = run(detector, points)
+    const anomalies = signals.filter((s) => s.kind === 'anomaly')
 
-    expect(signals.map((s) => hoursAfterDip(s.evidence.windowStart))).toEqual([0, 9])
+    expect(anomalies.map((s) => hoursAfterDip(s.evidence.windowStart))).toEqual([0, 9])
+    // The silence itself is a sensor fault (a dropout), reported once readings resume.
+    expect(signals.filter((s) => s.kind === 'sensor_fault').map((s) => s.detector.name)).toEqual(['sensor-dropout'])
   })
 
   it('keeps the baseline where it was while an anomaly lasts', () => {

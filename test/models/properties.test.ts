@@ -36,6 +36,25 @@ describe('stream detector on arbitrary input', () => {
     }), { numRuns: 200 })
   })
 
+  it('never yields a NaN score or a malformed Signal once every detector is warm (CUSUM after 9 days)', () => {
+    const plausible = fc.double({ noNaN: true, min: 0, max: 20 })
+    const value = fc.oneof({ weight: 1, arbitrary: hugeOrTiny }, { weight: 8, arbitrary: plausible })
+    const streams = fc.array(value, { minLength: 330, maxLength: 450, size: 'max' })
+    fc.assert(fc.property(streams, fc.boolean(), (values, hasLimit) => {
+      const observations = feed(hasLimit ? WITH_LIMIT : undefined, values, 45 * 60_000)
+      return observations.every((o) => !Number.isNaN(o.score) && !Number.isNaN(o.anomalyScore)
+        && o.signals.every(isWellFormed))
+    }), { numRuns: 60 })
+  })
+
+  it('never alarms on a stream that steps between two values, however close (no zero spread)', () => {
+    const level = fc.double({ noNaN: true, min: -1e12, max: 1e12 })
+    fc.assert(fc.property(level, fc.double({ min: 0, max: 1e-6, noNaN: true }), (base, step) => {
+      const values = Array.from({ length: 450 }, (_, i) => base + (i % 2) * step * Math.abs(base))
+      return feed(undefined, values, 45 * 60_000).every((o) => o.signals.length === 0 && !Number.isNaN(o.score))
+    }), { numRuns: 40 })
+  })
+
   it('never alarms on a constant stream, whatever its value', () => {
     fc.assert(fc.property(anyFinite, fc.integer({ min: 1, max: 600 }), (value, length) => {
       const observations = feed(undefined, Array.from({ length }, () => value))
