@@ -4,6 +4,7 @@ import { savedFleetFile, type Config, type Fleet, type Logger, type Registry } f
 import type { Dispatch } from '../dispatch/index.js'
 import type { Gateway } from '../gateway/index.js'
 import type { Ingest } from '../ingest/index.js'
+import type { Models } from '../models/index.js'
 import type { AssetBoardView } from '../app/asset-board.js'
 import { createAuthenticator } from './auth.js'
 import { ApiKeyStore } from './keys/key-store.js'
@@ -13,6 +14,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js'
 import { deviceRoutes } from './routes/devices.js'
 import { fleetRoutes } from './routes/fleet.js'
 import { keyRoutes } from './routes/keys.js'
+import { modelRoutes } from './routes/models.js'
 import { technicianRoutes } from './routes/technicians.js'
 import { technicianWorkRoutes, workOrderRoutes } from './routes/work-orders.js'
 import { createApiServer, type ApiServer } from './server.js'
@@ -25,6 +27,7 @@ export interface ApiDeps {
   dispatch: Dispatch
   gateway: Gateway
   ingest: Ingest
+  models: Pick<Models, 'detectorOutcomes' | 'labels' | 'stats'>
   /** Latest values and device states per asset (app/asset-board.ts). */
   board: { view(assetId: string, deviceIds: readonly string[]): AssetBoardView }
   readiness: () => Promise<Record<string, boolean>>
@@ -66,6 +69,7 @@ export function createApi(deps: ApiDeps): Api {
       (app) => customerRoutes(app, { fleet, dispatch }),
       (app) => deviceRoutes(app, { fleet, file: savedFleetFile(config) }),
       (app) => fleetRoutes(app, { fleet, file: savedFleetFile(config), workOrders: dispatch }),
+      (app) => modelRoutes(app, deps.models),
     ],
   })
   return {

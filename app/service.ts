@@ -4,10 +4,11 @@ import {
 } from '../core/index.js'
 import { createGateway, type Gateway } from '../gateway/index.js'
 import { createIngest, type Ingest } from '../ingest/index.js'
-import { createModels, type Models } from '../models/index.js'
+import { createModels, warmStartFromStore, type Models } from '../models/index.js'
 import { createDispatch, type Dispatch } from '../dispatch/index.js'
 import { createApi, type Api } from '../api/index.js'
 import { AssetBoard } from './asset-board.js'
+import { outcomeReport, replayOutcomes } from './model-feedback.js'
 import { createPipelineMetrics } from './pipeline-metrics.js'
 import { silentDeviceSignal } from './silent-device.js'
 import { VERSION } from './version.js'
@@ -53,7 +54,6 @@ export function createService(options: ServiceOptions): Service {
   const board = new AssetBoard()
 
   const ingest = createIngest({ config, logger, metrics: registry })
-  const dispatch = createDispatch({ config, fleet, logger: logger.child({ module: 'dispatch' }), metrics: registry })
 
   const routeSignal = (signal: Signal): void => {
     options.onSignal?.(signal)
@@ -68,8 +68,17 @@ export function createService(options: ServiceOptions): Service {
       logger.error({ err, assetId: signal.assetId, signal }, 'signal could not be dispatched')
     }
   }
+  // routeSignal reaches dispatch (below) only once the service runs.
   const models = createModels({
     config, fleet, logger: logger.child({ module: 'models' }), metrics: registry, onSignal: routeSignal,
+  })
+  const dispatch = createDispatch({
+    config, fleet, logger: logger.child({ module: 'dispatch' }), metrics: registry,
+    // What a visit found tunes the models (no fault found: less sensitive there; confirmed: a label).
+    onWorkOrderCompleted: (workOrder) => {
+      const report = outcomeReport(workOrder)
+      if (report !== null) models.recordOutcome(report)
+    },
   })
 
   // The PUBACK for a QoS 1 message waits on this promise: the readings are queued for the
@@ -99,11 +108,11 @@ export function createService(options: ServiceOptions): Service {
     onDeviceEvent: routeDeviceEvent,
   })
   const http = createApi({
-    config, logger: logger.child({ module: 'http' }), registry, fleet, dispatch, gateway, ingest, board, version: VERSION,
+    config, logger: logger.child({ module: 'http' }), registry, fleet, dispatch, gateway, ingest, models, board, version: VERSION,
     readiness: async () => ({ ingest: await ingest.isReady(), dispatch: dispatch.isReady() }),
   })
 
-  return buildLifecycle({ config, logger, registry, gateway, ingest, models, dispatch, http })
+  return buildLifecycle({ config, logger, registry, gateway, ingest, models, dispatch, http, fleet })
 }
 
 interface Parts {
@@ -115,18 +124,22 @@ interface Parts {
   models: Models
   dispatch: Dispatch
   http: Api
+  fleet: Fleet
 }
 
 function buildLifecycle(parts: Parts): Service {
-  const { gateway, ingest, dispatch, http, logger } = parts
+  const { gateway, ingest, dispatch, http, logger, models, fleet } = parts
   return {
-    ...parts,
+    config: parts.config, logger, registry: parts.registry, gateway, ingest, models, dispatch, http,
     get httpUrl() { return http.url },
     get mqttUrl() { return gateway.url },
     async start() {
       // Stores first, so the broker never acknowledges a reading nobody can keep.
       await ingest.start()
       await dispatch.start()
+      // Before the broker opens, so no new reading is observed ahead of the history it follows.
+      await warmStart({ models, fleet, ingest, dispatch, logger })
+      replayOutcomes(dispatch, models, logger)
       await gateway.start()
       await http.start()
       logger.info({ mqttUrl: gateway.url, httpUrl: http.url, store: ingest.store.kind }, 'service started')
@@ -139,5 +152,25 @@ function buildLifecycle(parts: Parts): Service {
       await dispatch.stop()
       logger.info({}, 'service stopped')
     },
+  }
+}
+
+/**
+ * Rebuilds the models' baselines, trends and open cases from the telemetry store, so a restart
+ * neither forgets a developing fault nor alarms on a baseline learnt again from scratch. History
+ * ends at dispatch's data clock (saved across restarts; the wall clock before any data), which
+ * replays and simulations move away from today. A store that cannot answer only costs the warm
+ * start, never the service.
+ */
+async function warmStart(parts: Pick<Parts, 'models' | 'fleet' | 'ingest' | 'dispatch' | 'logger'>): Promise<void> {
+  const { models, fleet, ingest, dispatch, logger } = parts
+  try {
+    const summary = await warmStartFromStore({
+      // The data clock, not the wall clock: a replay of last year's data warms up on last year.
+      models, fleet, query: (q) => ingest.query(q), until: dispatch.now() + 1,
+    })
+    logger.info({ ...summary }, 'models warm-started from the telemetry store')
+  } catch (err: unknown) {
+    logger.warn({ err }, 'models start cold: the telemetry store could not give recent history')
   }
 }

@@ -93,7 +93,18 @@ class DispatchService implements Dispatch {
   }
 
   command(workOrderId: string, command: WorkOrderCommand): WorkOrderView {
-    return applyCommand(this.#running('command').ctx, workOrderId, command)
+    const workOrder = applyCommand(this.#running('command').ctx, workOrderId, command)
+    if (command.action === 'complete') this.#tellCompleted(workOrder)
+    return workOrder
+  }
+
+  /** A listener's failure must not undo or fail a committed completion; it is logged instead. */
+  #tellCompleted(workOrder: WorkOrderView): void {
+    try {
+      this.#deps.onWorkOrderCompleted?.(workOrder)
+    } catch (err: unknown) {
+      this.#deps.logger.error({ err, workOrderId: workOrder.id }, 'completion listener failed')
+    }
   }
 
   markTechnicianUnavailable(absence: Absence): WorkOrderView[] {

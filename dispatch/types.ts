@@ -15,6 +15,8 @@ export interface DispatchDeps {
   dbFile?: string
   /** Already validated playbooks; default: config.dispatch.playbooksFile, read by start(). */
   playbooks?: PlaybookSet
+  /** Told of every completion once it is committed (the models learn from outcomes). */
+  onWorkOrderCompleted?: (workOrder: WorkOrderView) => void
 }
 
 /** How a visit ended, as the technician reports it. */

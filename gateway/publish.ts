@@ -143,12 +143,13 @@ function skipRepeat(deps: PublishGateDeps, packet: PublishPacket, message: Messa
   defuse(packet, deps.brokerId())
 }
 
-async function admitKind(
+/** Not async: only telemetry waits (for its handoff), and its promise is passed on as it is. */
+function admitKind(
   deps: PublishGateDeps,
   packet: PublishPacket,
   message: Message,
   kind: ReturnType<typeof publishKind>,
-): Promise<Error | null> {
+): Promise<Error | null> | Error | null {
   if (kind === null) {
     const detail = `device ${message.device.id} may publish only to ${ownTopicsHint(message.device.id)}`
     return refuseWhole(deps, packet, message, { reason: 'topic_not_allowed', detail })

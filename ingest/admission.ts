@@ -1,3 +1,5 @@
+import { frameBytes, type FrameWriter } from './group-commit.js'
+
 /** How full the spool is: durable bytes not yet stored, and bytes waiting for their fdatasync. */
 export interface SpoolLevel {
   spoolBytes: number
@@ -10,8 +12,8 @@ export interface AdmissionOptions {
   /** Bytes waiting for an fdatasync at most. */
   maxUnsyncedBytes: number
   level: () => SpoolLevel
-  /** Hands a frame to the spool; resolves once it is durable. */
-  submit: (frame: Buffer, lines: number) => Promise<void>
+  /** Hands the frame `writer` writes (`length` bytes) to the spool; resolves once it is durable. */
+  submit: (length: number, lines: number, writer: FrameWriter) => Promise<void>
   /** Reports how many accept() calls wait for room. */
   onWaiting: (waiting: number) => void
 }
@@ -42,10 +44,13 @@ export class Admission {
    * Resolves once the frame is durable (after waiting for room if need be). With room, this is
    * the group commit's own promise, shared by every frame of the group.
    */
-  admit(frame: Buffer, lines: number): Promise<void> {
-    if (this.#waiters.length === 0 && this.#hasRoomFor(frame.length)) {
-      return this.#options.submit(frame, lines)
+  admit(length: number, lines: number, writer: FrameWriter): Promise<void> {
+    if (this.#waiters.length === 0 && this.#hasRoomFor(length)) {
+      return this.#options.submit(length, lines, writer)
     }
+    // The writer writes only now (see FrameWriter), so a waiting frame is kept as bytes.
+    const frame = Buffer.allocUnsafe(length)
+    writer.writeFrame(frame, 0)
     return new Promise<void>((resolve, reject) => {
       this.#waiters.push({ frame, lines, resolve, reject })
       this.#options.onWaiting(this.#waiters.length)
@@ -60,7 +65,7 @@ export class Admission {
       if (!this.#hasRoomFor(next.frame.length)) break
       this.#waiters.shift()
       // Submitted here, not after the caller resumes, so the next check already counts it.
-      next.resolve(this.#options.submit(next.frame, next.lines))
+      next.resolve(this.#options.submit(next.frame.length, next.lines, frameBytes(next.frame)))
     }
     this.#options.onWaiting(this.#waiters.length)
   }

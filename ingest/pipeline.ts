@@ -6,7 +6,7 @@ import type { DeadLetterList } from './dead-letters.js'
 import { Drainer } from './drainer.js'
 import { NotRunningError } from './errors.js'
 import { FlushWaiters } from './flush-waiters.js'
-import { GroupCommitter } from './group-commit.js'
+import { GroupCommitter, type FrameWriter } from './group-commit.js'
 import { LineEncoder } from './line-encoder.js'
 import type { IngestMetrics } from './metrics.js'
 import { SpoolFeed, type Batch } from './spool-feed.js'
@@ -110,7 +110,7 @@ export class Pipeline {
         spoolBytes: this.#spoolBytes,
         unsyncedBytes: this.#committer?.unsyncedBytes ?? 0,
       }),
-      submit: (frame, lines) => this.#submit(frame, lines),
+      submit: (length, lines, writer) => this.#submit(length, lines, writer),
       onWaiting: (waiting) => metrics.waiting.set(waiting),
     })
   }
@@ -163,13 +163,14 @@ export class Pipeline {
       return Promise.reject(new NotRunningError(message, { details: { state } }))
     }
     if (readings.length === 0) return Promise.resolve()
-    let frame: Buffer
+    let length: number
     try {
-      frame = this.#encoder.encodeFrame(readings)
+      length = this.#encoder.measure(readings)
     } catch (err: unknown) {
       return Promise.reject(err)
     }
-    return this.#admission.admit(frame, readings.length)
+    // The encoder writes the frame inside admit(), straight into the group commit's buffer.
+    return this.#admission.admit(length, readings.length, this.#encoder)
   }
 
   /** Resolves once everything accepted before the call is stored or dead-lettered. */
@@ -254,9 +255,9 @@ export class Pipeline {
     })
   }
 
-  #submit(frame: Buffer, lines: number): Promise<void> {
+  #submit(length: number, lines: number, writer: FrameWriter): Promise<void> {
     this.#submittedFrames += 1
-    return (this.#committer as GroupCommitter).submit(frame, lines)
+    return (this.#committer as GroupCommitter).submit(length, lines, writer)
   }
 
   #onDurable(feed: SpoolFeed, run: FrameRun): void {

@@ -112,6 +112,8 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/api/devices/:id/enable', url: '/api/devices/dev-comp-2/enable', body: {}, expect: ADMIN_ONLY(200) },
   { method: 'POST', route: '/api/fleet/import', url: '/api/fleet/import', body: '$fleet', expect: ADMIN_ONLY(200) },
 
+  { method: 'GET', route: '/api/models/detectors', url: '/api/models/detectors', expect: STAFF_ONLY(200) },
+
   { method: 'GET', route: '/api/dead-letters', url: '/api/dead-letters', expect: ADMIN_ONLY(200) },
   { method: 'GET', route: '/api/ingest/dead-letters', url: '/api/ingest/dead-letters', expect: ADMIN_ONLY(200) },
   { method: 'GET', route: '/api/keys', url: '/api/keys', expect: ADMIN_ONLY(200) },
