@@ -67,10 +67,15 @@ export function createAuthenticator(store: ApiKeyStore, adminKey: string): Authe
 
   const authorize = (request: FastifyRequest): void => {
     const config = request.routeOptions.config
-    if (config.public === true) return
+    // A path with no route is a 404 for everyone: which key asked does not change that.
+    if (config.public === true || request.is404) return
     const principal = request.principal
     if (principal === undefined) {
       if (presentedKey(request) === undefined) {
+        if (request.headers.authorization !== undefined) {
+          throw new ApiError('FW_ERR_AUTH_KEY_INVALID', 401,
+            'the Authorization header must be "Bearer <key>" (or Basic with the key as password)')
+        }
         throw new ApiError('FW_ERR_AUTH_KEY_MISSING', 401, 'an API key is required (Authorization: Bearer <key>)')
       }
       throw new ApiError('FW_ERR_AUTH_KEY_INVALID', 401, 'the API key is unknown, malformed or revoked')

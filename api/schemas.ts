@@ -6,16 +6,18 @@ export const fleetId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an
 export const idParams = z.object({ id: fleetId })
 
 /** An instant in a query: epoch milliseconds or ISO 8601 with a zone offset (never a floating local time). */
+const INSTANT_RULE = 'an instant is epoch milliseconds or ISO 8601 with a zone offset, e.g. 2026-12-04T00:00:00Z'
+
 export const instantQuery = z.union([
   z.string().regex(/^\d{1,15}$/).transform(Number),
   z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
-]).describe('epoch milliseconds, or ISO 8601 with offset (2026-12-04T00:00:00Z)')
+], { error: INSTANT_RULE }).describe('epoch milliseconds, or ISO 8601 with offset (2026-12-04T00:00:00Z)')
 
 /** An instant in a JSON body: epoch milliseconds or ISO 8601 with a zone offset. */
 export const instantBody = z.union([
   z.number().int().min(0),
   z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
-]).describe('epoch milliseconds, or ISO 8601 with offset')
+], { error: INSTANT_RULE }).describe('epoch milliseconds, or ISO 8601 with offset')
 
 export const MAX_PAGE_SIZE = 200
 export const paging = {

@@ -3,7 +3,8 @@ import type { Fleet } from '../../core/index.js'
 import type { ApiApp } from '../app-types.js'
 import { ApiError } from '../errors.js'
 import type { ApiKeyStore } from '../keys/key-store.js'
-import { OPERATORS, ROLES } from '../principal.js'
+import { scopeProblem } from '../keys/key-scope.js'
+import { OPERATORS, ROLES, type Role } from '../principal.js'
 import { fleetId, idParams } from '../schemas.js'
 
 const TAGS = ['api keys']
@@ -62,18 +63,11 @@ export function keyRoutes(app: ApiApp, keys: ApiKeyStore, fleet: Fleet): void {
   })
 }
 
-function checkScope(fleet: Fleet, role: string, customerId?: string, technicianId?: string): void {
-  const fail = (field: string, message: string): never => {
-    throw new ApiError('FW_ERR_AUTH_KEY_SCOPE', 400, `body.${field}: ${message}`, { details: { field: `body.${field}` } })
-  }
-  if (role === 'customer' && customerId === undefined) fail('customerId', 'a customer key names its customer')
-  if (role !== 'customer' && customerId !== undefined) fail('customerId', 'only a customer key names a customer')
-  if (role === 'technician' && technicianId === undefined) fail('technicianId', 'a technician key names its technician')
-  if (role !== 'technician' && technicianId !== undefined) fail('technicianId', 'only a technician key names one')
-  if (customerId !== undefined && fleet.customer(customerId) === undefined) fail('customerId', `no customer ${customerId}`)
-  if (technicianId !== undefined && !fleet.data.technicians.some((t) => t.id === technicianId)) {
-    fail('technicianId', `no technician ${technicianId}`)
-  }
+function checkScope(fleet: Fleet, role: Role, customerId?: string, technicianId?: string): void {
+  const problem = scopeProblem(fleet, role, customerId, technicianId)
+  if (problem === null) return
+  const field = `body.${problem.field}`
+  throw new ApiError('FW_ERR_AUTH_KEY_SCOPE', 400, `${field}: ${problem.message}`, { details: { field } })
 }
 
 function definedScope(customerId?: string, technicianId?: string): { customerId?: string, technicianId?: string } {

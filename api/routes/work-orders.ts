@@ -164,12 +164,22 @@ function canSee(principal: Principal, workOrder: WorkOrderView): boolean {
   return principal.role !== 'customer' || customer !== undefined
 }
 
-/** A scoped key's own filter wins over whatever it asked for. */
+/** Nothing matches this id: a scoped key asking for someone else's things gets an empty page. */
+const NOBODY = '\u0000nobody'
+
+/**
+ * A scoped key's filter is intersected with its scope: asking for another customer's (or
+ * technician's) work orders finds none, never more than the key's own.
+ */
 function confine(principal: Principal, filter: WorkOrderFilter): void {
-  const customer = customerScope(principal)
-  if (principal.role === 'customer') filter.customerId = customer ?? '\u0000none'
-  const technician = technicianScope(principal)
-  if (principal.role === 'technician') filter.technicianId = technician ?? '\u0000none'
+  if (principal.role === 'customer') {
+    const own = customerScope(principal) ?? NOBODY
+    filter.customerId = filter.customerId === undefined || filter.customerId === own ? own : NOBODY
+  }
+  if (principal.role === 'technician') {
+    const own = technicianScope(principal) ?? NOBODY
+    filter.technicianId = filter.technicianId === undefined || filter.technicianId === own ? own : NOBODY
+  }
 }
 
 /**

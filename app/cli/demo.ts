@@ -49,6 +49,7 @@ try {
   const { key: plannerKey } = service.http.keys.create({ name: 'demo planner', role: 'planner' })
   const mailDir = resolve(join(config.data.dir, 'mail'))
   print(`Forewarn demo is running.
+  Planner key:       ${plannerKey}
   Work orders (API): curl -H 'Authorization: Bearer ${plannerKey}' ${service.httpUrl}/api/work-orders
   API description:   ${service.httpUrl}/docs (paste the planner key under "Authorize")
   Admin key:         in ${resolve(join(config.data.dir, 'admin-api-key'))}

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ApiKeyStore, ROLES, generateApiKey, type Role } from '../../api/index.js'
-import { loadConfig } from '../../core/index.js'
+import { createLogger, loadConfig, loadServiceFleet } from '../../core/index.js'
+import { scopeProblem } from '../../api/keys/key-scope.js'
 import { exitWithError, printJsonSummary } from './args.js'
 
 const USAGE = `usage: npm run keys -- <command> [options]
@@ -60,8 +61,10 @@ try {
       const role = values.role as Role | undefined
       if (role === undefined || !ROLES.includes(role)) usageError(`--role must be one of ${ROLES.join(', ')}`)
       if (values.name === undefined || values.name.trim() === '') usageError('--name is required')
-      if ((role === 'customer') !== (values.customer !== undefined)) usageError('--customer goes with, and only with, --role customer')
-      if ((role === 'technician') !== (values.technician !== undefined)) usageError('--technician goes with, and only with, --role technician')
+      // The same rule as POST /api/keys, against the fleet the service runs with.
+      const fleet = loadServiceFleet(config, createLogger({ level: 'silent' }))
+      const problem = scopeProblem(fleet, role, values.customer, values.technician)
+      if (problem !== null) usageError(`--${problem.field === 'customerId' ? 'customer' : 'technician'}: ${problem.message}`)
       const { key, info } = store.create({
         name: values.name.trim(), role,
         ...(values.customer === undefined ? {} : { customerId: values.customer }),

@@ -81,3 +81,34 @@ describe('request limits and problem+json errors', () => {
     expect([unknownRoute.status, badJson.statusCode]).toEqual([404, 400])
   })
 })
+
+describe('answers that say what to do', () => {
+  let h: ApiHarness
+
+  beforeAll(async () => {
+    h = await startApiHarness()
+  })
+  afterAll(async () => {
+    await h.close()
+  })
+
+  it('answers a path with no route 404 whatever the key, and without one', async () => {
+    const answers = await Promise.all([h.keys.planner, h.keys.customer, undefined]
+      .map((key) => h.request({ url: '/api/workorders', key })))
+
+    expect(answers.map((a) => [a.status, a.body.code])).toEqual(Array(3).fill([404, 'FW_ERR_HTTP_NOT_FOUND']))
+  })
+
+  it('says a key without "Bearer" is in the wrong form, not missing', async () => {
+    const response = await h.request({ url: '/api/work-orders', headers: { authorization: h.keys.planner } })
+
+    expect([response.status, response.body.code]).toEqual([401, 'FW_ERR_AUTH_KEY_INVALID'])
+    expect(response.body.detail).toMatch(/Bearer <key>/)
+  })
+
+  it('says an instant needs a zone offset', async () => {
+    const response = await h.request({ url: '/api/work-orders?visitFrom=2026-12-04T00:00:00', key: h.keys.planner })
+
+    expect(response.body.errors).toEqual([{ field: 'querystring.visitFrom', message: expect.stringMatching(/zone offset/) }])
+  })
+})
