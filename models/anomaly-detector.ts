@@ -77,7 +77,7 @@ export class AnomalyDetector {
     if (this.#episode.expire(time)) this.#first = this.#peak = null
     const score = this.#baseline.score(value)
     const point: EvidencePoint = { metric: this.#ctx.metric, time, value, score: round(score) }
-    const isSeasonal = Math.abs(value - usual) <= this.#settings.anomalyZ * this.#baseline.state.spread
+    const isSeasonal = Math.abs(value - usual) <= this.#settings.anomalyZ * this.#baseline.spread
     const isOutlier = Math.abs(score) > this.#settings.anomalyZ && !isSeasonal
     const finding = isOutlier ? this.#outlier(point) : this.#inlier(point)
     return { score, finding, isRebaselined: this.#rebaselineIfStale(time) }

@@ -89,7 +89,9 @@ export class ChangeDetector {
   #blockHour = Number.NaN
   #blockSum = 0
   #blockCount = 0
-  #blockLast: EvidencePoint | null = null
+  /** The block's latest reading (NaN time: none yet), kept as numbers: no object per reading. */
+  #blockLastTime = Number.NaN
+  #blockLastValue = 0
   #blockExpected = 0
   #peak = 0
 
@@ -128,11 +130,12 @@ export class ChangeDetector {
     const scale = Math.max(MEAN_AD_TO_SIGMA * this.#meanAbs, floorOf(expected))
     const rawZ = (value - expected) / scale
     const z = Number.isNaN(rawZ) ? 0 : Math.max(-Z_CAP, Math.min(Z_CAP, rawZ))
-    this.#learn(time, value, { expected, scale, z, gapHours })
+    this.#learn(time, value, expected, scale, z, gapHours)
     if (Number.isFinite(value - expected)) {
       this.#blockSum += value - expected
       this.#blockCount++
-      this.#blockLast = { metric: this.#ctx.metric, time, value }
+      this.#blockLastTime = time
+      this.#blockLastValue = value
       this.#blockExpected = expected
     }
     return closed
@@ -141,11 +144,12 @@ export class ChangeDetector {
   /** Standardises the finished hour's mean residual and runs the sums on it. */
   #closeBlock(): Finding | null {
     const count = this.#blockCount
-    const latest = this.#blockLast
+    const latestTime = this.#blockLastTime
     const mean = this.#blockSum / Math.max(count, 1)
     this.#blockSum = this.#blockCount = 0
-    this.#blockLast = null
-    if (count === 0 || latest === null || !Number.isFinite(mean)) return null
+    this.#blockLastTime = Number.NaN
+    if (count === 0 || Number.isNaN(latestTime) || !Number.isFinite(mean)) return null
+    const latest = { metric: this.#ctx.metric, time: latestTime, value: this.#blockLastValue }
 
     const expected = this.#blockExpected
     const scale = Math.max(MEAN_AD_TO_SIGMA * this.#blockMeanAbs, floorOf(expected))
@@ -167,15 +171,15 @@ export class ChangeDetector {
     return this.#judge(point, expected, scale)
   }
 
-  #learn(time: number, value: number, at: { expected: number, scale: number, z: number, gapHours: number }): void {
+  #learn(time: number, value: number, expected: number, scale: number, z: number, gapHours: number): void {
     // A plain mean of the first residuals, then an exponential mean over about two days.
-    const deviation = Math.min(Math.abs(value - at.expected), Z_CAP * at.scale)
+    const deviation = Math.min(Math.abs(value - expected), Z_CAP * scale)
     if (Number.isFinite(deviation)) {
       this.#residuals++
-      const weight = Math.max(1 / this.#residuals, Math.min(Math.max(at.gapHours, 0), 1) / READING_SCALE_MEMORY_HOURS)
+      const weight = Math.max(1 / this.#residuals, Math.min(Math.max(gapHours, 0), 1) / READING_SCALE_MEMORY_HOURS)
       this.#meanAbs += weight * (deviation - this.#meanAbs)
     }
-    if (Math.abs(at.z) < Z_CAP) this.#profile.learn(time, value, at.gapHours)
+    if (Math.abs(z) < Z_CAP) this.#profile.learn(time, value, gapHours)
   }
 
   /** `blockStart`: the start of the hour whose mean this is; a shift is dated from it. */

@@ -72,9 +72,13 @@ export class DegradationDetector {
     this.#sign = ctx.direction === 'below' ? -1 : 1
   }
 
-  /** Feeds a physically valid reading; `baseline` anchors the trend's units once it is warm. */
-  observe(time: number, value: number, score: number, baseline: BaselineState): Finding | null {
+  /**
+   * Feeds a physically valid reading; the anomaly baseline anchors the trend's units once it is
+   * warm (read only until then: `baseline` may build its snapshot on every access).
+   */
+  observe(time: number, value: number, score: number, anomaly: { readonly baseline: BaselineState }): Finding | null {
     if (this.#anchor === null) {
+      const baseline = anomaly.baseline
       if (!baseline.isWarm) return null
       this.#anchor = { offset: baseline.location, scale: baseline.spread }
     }

@@ -33,12 +33,8 @@ export { DegradationDetector, DEGRADATION_DETECTOR } from './degradation-detecto
 export type { DegradationSettings } from './degradation-detector.js'
 /** Bank of exponentially weighted trend curves, its growth rates and weight half-life. */
 export { TrendBank, GROWTH_RATES_PER_HOUR, TREND_HALF_LIFE_HOURS } from './trend-bank.js'
-/** All candidate fits of a trend bank at one reading. */
-export type { BankFit } from './trend-bank.js'
-/** One exponentially weighted trend curve with daily harmonics. */
-export { EwTrendModel } from './trend-model.js'
-/** A trend curve's fit at the latest reading. */
-export type { TrendFit } from './trend-model.js'
+/** All candidate fits of a trend bank at one reading, and one curve's fit. */
+export type { BankFit, TrendFit } from './trend-bank.js'
 /** Credibility and projected crossing of a trend, and the crossing-time formula. */
 export { assessTrend, hoursToLimit, MIN_T_STAT, MIN_SIGNAL_TO_NOISE } from './trend-assessment.js'
 /** What a trend says about reaching the limit. */

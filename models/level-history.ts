@@ -7,8 +7,8 @@ const SLOTS = 28
 const HOUR_MS = 3_600_000
 
 export class LevelHistory {
-  readonly #times = new Float64Array(SLOTS)
-  readonly #values = new Float64Array(SLOTS)
+  /** Times in slots 0..27, levels in 28..55: one buffer, not two. */
+  readonly #slots = new Float64Array(2 * SLOTS)
   #count = 0
   #next = 0
   #lastTime = -Infinity
@@ -16,8 +16,8 @@ export class LevelHistory {
   /** Records the level if the last record is at least 6 data hours old. */
   record(time: number, value: number): void {
     if (time - this.#lastTime < EVERY_HOURS * HOUR_MS || !Number.isFinite(value)) return
-    this.#times[this.#next] = time
-    this.#values[this.#next] = value
+    this.#slots[this.#next] = time
+    this.#slots[SLOTS + this.#next] = value
     this.#next = (this.#next + 1) % SLOTS
     this.#count = Math.min(this.#count + 1, SLOTS)
     this.#lastTime = time
@@ -27,9 +27,9 @@ export class LevelHistory {
   furthestFromLimit(sign: 1 | -1): { time: number, value: number } | null {
     let found: { time: number, value: number } | null = null
     for (let i = 0; i < this.#count; i++) {
-      const value = this.#values[i] ?? 0
+      const value = this.#slots[SLOTS + i] ?? 0
       if (found !== null && sign * value >= sign * found.value) continue
-      found = { time: this.#times[i] ?? 0, value }
+      found = { time: this.#slots[i] ?? 0, value }
     }
     return found
   }
@@ -41,8 +41,8 @@ export class LevelHistory {
   nearestToLimitBefore(cutoff: number, sign: 1 | -1): { time: number, value: number } | null {
     let found: { time: number, value: number } | null = null
     for (let i = 0; i < this.#count; i++) {
-      const time = this.#times[i] ?? 0
-      const value = this.#values[i] ?? 0
+      const time = this.#slots[i] ?? 0
+      const value = this.#slots[SLOTS + i] ?? 0
       if (time > cutoff || (found !== null && sign * value <= sign * found.value)) continue
       found = { time, value }
     }

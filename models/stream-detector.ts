@@ -54,58 +54,75 @@ export interface StreamDetector {
 /** Builds the detectors of one stream; throws FW_ERR_MDL_OPTIONS_INVALID on unusable settings. */
 export function createStreamDetector(options: StreamDetectorOptions): StreamDetector {
   checkOptions(options)
-  const context = streamContext(options.assetId, options.metric, options.profile)
-  const range = new PhysicalRangeCheck(context)
-  const anomaly = new AnomalyDetector(context, options.settings)
-  const novelty = new NoveltyScore(options.settings.warmupReadings)
-  const health = new SensorHealth(context, options.settings.warmupReadings)
-  const change = new ChangeDetector(context, options.settings)
-  const limit = context.failureLimit
-  const degradation = limit === undefined
-    ? null
-    : new DegradationDetector(context, options.settings, limit)
-  let lastTime = -Infinity
+  return new Detectors(streamContext(options.assetId, options.metric, options.profile), options.settings)
+}
 
-  const observe = (time: number, value: number): StreamObservation => {
+/**
+ * The detectors of one stream. A class rather than closures: with thousands of streams, methods
+ * shared on the prototype keep each stream's memory to its detectors' state.
+ */
+class Detectors implements StreamDetector {
+  readonly context: StreamContext
+  readonly #range: PhysicalRangeCheck
+  readonly #anomaly: AnomalyDetector
+  readonly #novelty: NoveltyScore
+  readonly #health: SensorHealth
+  readonly #change: ChangeDetector
+  readonly #degradation: DegradationDetector | null
+  #lastTime = -Infinity
+  /** Findings of the current reading; they are rare, so the array is only made for one that has some. */
+  #findings: Finding[] | null = null
+
+  constructor(context: StreamContext, settings: ModelSettings) {
+    this.context = context
+    this.#range = new PhysicalRangeCheck(context)
+    this.#anomaly = new AnomalyDetector(context, settings)
+    this.#novelty = new NoveltyScore(settings.warmupReadings)
+    this.#health = new SensorHealth(context, settings.warmupReadings)
+    this.#change = new ChangeDetector(context, settings)
+    const limit = context.failureLimit
+    this.#degradation = limit === undefined ? null : new DegradationDetector(context, settings, limit)
+  }
+
+  baseline(): BaselineState {
+    return this.#anomaly.baseline
+  }
+
+  observe(time: number, value: number): StreamObservation {
     if (!Number.isFinite(time)) return ignored('invalid_time')
-    if (time <= lastTime) return ignored('out_of_order')
-    lastTime = time
+    if (time <= this.#lastTime) return ignored('out_of_order')
+    this.#lastTime = time
+    this.#findings = null
 
-    const checked = range.observe(time, value)
-    const findings: Finding[] = checked.finding === null ? [] : [checked.finding]
+    const checked = this.#range.observe(time, value)
+    this.#keep(checked.finding)
     if (checked.isFault) {
-      health.skip(time)
-      return observation(findings, 0, { isSensorFault: true })
+      this.#health.skip(time)
+      return this.#observation(0, 0, true, false)
     }
 
     // The score comes first and sees every valid reading: a flat line may be what is abnormal.
-    const anomalyScore = novelty.observe(time, value)
-    const sensor = health.observe(time, value)
-    findings.push(...sensor.findings)
-    if (sensor.isStuck) return observation(findings, 0, { anomalyScore, isSensorFault: true })
+    const anomalyScore = this.#novelty.observe(time, value)
+    const sensor = this.#health.observe(time, value)
+    for (const finding of sensor.findings) this.#keep(finding)
+    if (sensor.isStuck) return this.#observation(0, anomalyScore, true, false)
 
-    const step = anomaly.observe(time, value, change.usualAt(time))
-    if (step.finding !== null) findings.push(step.finding)
-    const shift = change.observe(time, value)
-    if (shift !== null) findings.push(shift)
-    const trend = degradation?.observe(time, value, step.score, anomaly.baseline) ?? null
-    if (trend !== null) findings.push(trend)
-    return observation(findings, step.score, { anomalyScore, isRebaselined: step.isRebaselined })
+    const step = this.#anomaly.observe(time, value, this.#change.usualAt(time))
+    this.#keep(step.finding)
+    this.#keep(this.#change.observe(time, value))
+    if (this.#degradation !== null) this.#keep(this.#degradation.observe(time, value, step.score, this.#anomaly))
+    return this.#observation(step.score, anomalyScore, false, step.isRebaselined)
   }
 
-  const observation = (
-    findings: Finding[], score: number, flags: Partial<StreamObservation>,
-  ): StreamObservation => ({
-    signals: findings.map((finding) => toSignal(context.assetId, context.metric, finding)),
-    score,
-    anomalyScore: 0,
-    isSensorFault: false,
-    ignored: null,
-    isRebaselined: false,
-    ...flags,
-  })
+  #keep(finding: Finding | null): void {
+    if (finding !== null) (this.#findings ??= []).push(finding)
+  }
 
-  return { context, observe, baseline: () => anomaly.baseline }
+  #observation(score: number, anomalyScore: number, isSensorFault: boolean, isRebaselined: boolean): StreamObservation {
+    const { assetId, metric } = this.context
+    const signals = this.#findings === null ? [] : this.#findings.map((finding) => toSignal(assetId, metric, finding))
+    return { signals, score, anomalyScore, isSensorFault, ignored: null, isRebaselined }
+  }
 }
 
 function ignored(reason: IgnoredReason): StreamObservation {

@@ -1,5 +1,4 @@
-import { GROWTH_RATES_PER_HOUR, TREND_HALF_LIFE_HOURS, type BankFit } from './trend-bank.js'
-import type { TrendFit } from './trend-model.js'
+import { GROWTH_RATES_PER_HOUR, TREND_HALF_LIFE_HOURS, type BankFit, type TrendFit } from './trend-bank.js'
 
 /**
  * A trend is credible only if its slope is at least 4 standard errors from zero. That is
@@ -88,10 +87,12 @@ function riseOverMemory(fit: TrendFit): number {
  */
 function pessimisticHours(bank: BankFit, limit: number): number {
   const { best, fits } = bank
+  // n_eff · ln(RSS / RSS_best) > χ² is RSS / RSS_best > e^{χ²/n_eff}: one exp, not a log per curve.
+  const maxRatio = Math.exp(LIKELIHOOD_RATIO_95 / best.effectiveReadings)
   let earliest = Infinity
   for (const fit of fits) {
     const ratio = (fit.rss + Number.MIN_VALUE) / (best.rss + Number.MIN_VALUE)
-    if (best.effectiveReadings * Math.log(ratio) > LIKELIHOOD_RATIO_95) continue
+    if (ratio > maxRatio) continue
     const slope = fit.slope + PESSIMISTIC_SE * fit.slopeSe
     earliest = Math.min(earliest, hoursToLimit(fit.level, slope, fasterRate(fit.rate), limit))
   }
@@ -99,5 +100,6 @@ function pessimisticHours(bank: BankFit, limit: number): number {
 }
 
 function fasterRate(rate: number): number {
-  return GROWTH_RATES_PER_HOUR.find((candidate) => candidate > rate) ?? rate * FASTEST_RATE_MARGIN
+  for (const candidate of GROWTH_RATES_PER_HOUR) if (candidate > rate) return candidate
+  return rate * FASTEST_RATE_MARGIN
 }

@@ -1,4 +1,24 @@
-import { EwTrendModel, type TrendFit } from './trend-model.js'
+/**
+ * The degradation trend's candidate curves, all fed the same readings: exponentially weighted
+ * least-squares fits of
+ *   y(τ) = a + b·g(τ) + Σ_{k=1,2} (c_k cos kωt + d_k sin kωt),   ω = 2π / 24 h,
+ * where τ is hours relative to the latest reading and g(τ) = τ (a straight line, rate 0) or
+ * g(τ) = e^{rτ} (an excess over a floor growing at rate r per hour: the exponential
+ * degradation model of Gebraeel et al. 2005, "Residual-life distributions from component
+ * degradation signals", IIE Transactions 37). The two daily harmonics absorb a daily load
+ * cycle (Fourier terms for seasonality, Hyndman & Athanasopoulos, FPP3 §7.4), so an
+ * afternoon peak is not mistaken for a trend. The curve with the smallest weighted residual
+ * sum of squares is the maximum-likelihood choice among them (Gaussian errors).
+ *
+ * Only sufficient statistics are kept: Gram matrices (Σ w f fᵀ, and Σ w² f fᵀ for the sandwich
+ * standard error) and X'Wy. Time decay and the moving time origin are exact linear maps of
+ * them, which also handles irregular gaps. Five of the six features (the constant and the
+ * harmonics) are the same for every curve, so their block of the statistics is kept once and
+ * each curve adds only its row for g: 38 shared numbers and 13 per curve, all in one
+ * Float64Array. Each fit solves the shared 5×5 block once (Cholesky) and each curve by its
+ * Schur complement (block elimination), which is the same least-squares solution as solving
+ * every 6×6 system on its own, for a fraction of the work.
+ */
 
 /**
  * Growth rates (per hour) of the candidate degradation curves: a straight line, then excess
@@ -18,9 +38,80 @@ export const TREND_HALF_LIFE_HOURS = 24
  * so one spike cannot bend the trend; 3 leaves genuine but fast changes nearly untouched.
  */
 const HUBER_K = 3
+/** Relative ridge on the diagonal: only keeps the solve defined before a day of data. */
+const RIDGE = 1e-9
+const PARAMS = 6
 const HOUR_MS = 3_600_000
+const DAY_MS = 86_400_000
+const DECAY_PER_HOUR = Math.LN2 / TREND_HALF_LIFE_HOURS
+const CURVES = GROWTH_RATES_PER_HOUR.length
 
-/** Every candidate's fit at the latest reading, and the best one by residual sum of squares. */
+/** Shared features: the constant, cos ωt, sin ωt, cos 2ωt, sin 2ωt. */
+const SHARED = 5
+const TRIANGLE = (SHARED * (SHARED + 1)) / 2
+// Layout of the state buffer. Shared statistics first:
+const GRAM = 0
+const GRAM2 = GRAM + TRIANGLE
+const MOMENT = GRAM2 + TRIANGLE
+const YY = MOMENT + SHARED
+const WEIGHT = YY + 1
+const WEIGHT2 = WEIGHT + 1
+// ...then per curve, at CURVES_AT + curve · PER_CURVE: Σ w g f (5), Σ w g², the same with w², Σ w g y.
+const CURVES_AT = WEIGHT2 + 1
+const CROSS = 0
+const GG = SHARED
+const CROSS2 = GG + 1
+const GG2 = CROSS2 + SHARED
+const GY = GG2 + 1
+const PER_CURVE = GY + 1
+// ...then the bank's own numbers, and the previous best curve (for the one-step residual).
+const FIRST_TIME = CURVES_AT + CURVES * PER_CURVE
+const LAST_TIME = FIRST_TIME + 1
+const PREVIOUS_RESIDUAL = LAST_TIME + 1
+const RESIDUAL_SQUARES = PREVIOUS_RESIDUAL + 1
+const RESIDUAL_PRODUCTS = RESIDUAL_SQUARES + 1
+const LAST_CURVE = RESIDUAL_PRODUCTS + 1
+const LAST_SD = LAST_CURVE + 1
+/** The previous best curve's coefficients: the shared features', then g's. */
+const LAST_BETA = LAST_SD + 1
+const STATE_SIZE = LAST_BETA + PARAMS
+
+// Work buffers and results shared by all banks: every use is synchronous and finishes before
+// the next reading of any stream.
+const features = new Float64Array(SHARED)
+const factor = new Float64Array(TRIANGLE)
+/** 1 / the factor's diagonal: the solves multiply instead of dividing. */
+const inverseDiagonal = new Float64Array(SHARED)
+const sharedSolution = new Float64Array(SHARED)
+const crossSolution = new Float64Array(SHARED)
+const coefficients = new Float64Array(SHARED)
+const bestBeta = new Float64Array(PARAMS)
+/** g's coefficient of the curve fitted last (the shared features' are in `coefficients`). */
+let fittedGBeta = 0
+/** e^{−r·h} per curve for the last gap h seen: regular streams never recompute it. */
+const shrinkCache = { hours: Number.NaN, decay: 1, residualDecay: 1, shrink: new Float64Array(CURVES) }
+
+/** One curve's fit at the latest reading, in the (scaled) units the bank was fed. */
+export interface TrendFit {
+  /** Growth rate per hour; 0 for the straight line. */
+  rate: number
+  /** Trend value now, daily cycle excluded. */
+  level: number
+  /** Trend slope now, per hour. */
+  slope: number
+  /** Standard error of the slope (sandwich estimator for weighted least squares). */
+  slopeSe: number
+  /** Weighted residual sum of squares; curves fed the same data compare by it. */
+  rss: number
+  residualSd: number
+  /** Kish effective sample size (Σw)² / Σw². */
+  effectiveReadings: number
+}
+
+/**
+ * Every candidate's fit at the latest reading, and the best one by residual sum of squares.
+ * The objects are reused by the next `evaluate()` of any bank: read them before the next reading.
+ */
 export interface BankFit {
   best: TrendFit
   fits: TrendFit[]
@@ -28,78 +119,328 @@ export interface BankFit {
   residualAutocorrelation: number
 }
 
-/**
- * The candidate curves, all fed the same readings. The one with the smallest weighted
- * residual sum of squares is the maximum-likelihood choice among them (Gaussian errors).
- */
-export class TrendBank {
-  readonly #models = GROWTH_RATES_PER_HOUR
-    .map((rate) => new EwTrendModel(rate, TREND_HALF_LIFE_HOURS))
+const sharedFits: TrendFit[] = GROWTH_RATES_PER_HOUR.map((rate) => ({
+  rate, level: 0, slope: 0, slopeSe: 0, rss: 0, residualSd: 0, effectiveReadings: 0,
+}))
+const sharedBankFit: BankFit = { best: sharedFits[0] ?? emptyFit(), fits: sharedFits, residualAutocorrelation: 0 }
 
-  #firstTime = Number.NaN
-  #lastTime = Number.NaN
-  #last: { fit: TrendFit, model: EwTrendModel } | null = null
-  #previousResidual = Number.NaN
-  #residualSquares = 0
-  #residualProducts = 0
+export class TrendBank {
+  readonly #state = new Float64Array(STATE_SIZE)
+
+  constructor() {
+    this.#state[FIRST_TIME] = Number.NaN
+    this.#state[LAST_TIME] = Number.NaN
+    this.#state[PREVIOUS_RESIDUAL] = Number.NaN
+    this.#state[LAST_CURVE] = -1
+  }
 
   /** Data hours covered so far. */
   get spanHours(): number {
-    return Number.isNaN(this.#firstTime) ? 0 : (this.#lastTime - this.#firstTime) / HOUR_MS
+    const first = this.#state[FIRST_TIME] ?? Number.NaN
+    return Number.isNaN(first) ? 0 : ((this.#state[LAST_TIME] ?? first) - first) / HOUR_MS
   }
 
   /** Adds a reading at a data time later than the previous one. */
   add(timeMs: number, y: number): void {
-    if (Number.isNaN(this.#firstTime)) this.#firstTime = timeMs
-    const hours = Number.isNaN(this.#lastTime) ? 0 : (timeMs - this.#lastTime) / HOUR_MS
-    const residual = this.#residual(timeMs, hours, y)
+    const s = this.#state
+    if (Number.isNaN(s[FIRST_TIME])) s[FIRST_TIME] = timeMs
+    const lastTime = s[LAST_TIME] ?? Number.NaN
+    const hours = Number.isNaN(lastTime) ? 0 : (timeMs - lastTime) / HOUR_MS
+    fillFeatures(timeMs)
+    const residual = y - this.#predict(hours)
     const weight = this.#huberWeight(residual)
     this.#trackAutocorrelation(hours, residual)
-    this.#lastTime = timeMs
-    for (const model of this.#models) {
-      model.advance(hours)
-      model.add(timeMs, y, weight)
-    }
+    s[LAST_TIME] = timeMs
+    this.#advance(hours)
+    this.#learn(y, weight)
   }
 
-  /** Fits every candidate now; null until each one has a fit. */
+  /** Fits every candidate now; null until each one has a fit. See BankFit on reuse. */
   evaluate(): BankFit | null {
-    const fits: TrendFit[] = []
-    let bestIndex = 0
-    for (const [i, model] of this.#models.entries()) {
-      const fit = model.fit()
-      if (fit === null) return null
-      fits.push(fit)
-      if (fit.rss < (fits[bestIndex]?.rss ?? Infinity)) bestIndex = i
-    }
+    const s = this.#state
+    let trace = 0
+    for (let i = 0; i < SHARED; i++) trace += s[GRAM + packedIndex(i, i)] ?? 0
+    const ridge = (RIDGE * trace) / SHARED + Number.MIN_VALUE
+    if (!packedCholeskyInto(s, GRAM, SHARED, ridge, factor)) return null
+    packedSolveInto(factor, SHARED, s, MOMENT, sharedSolution)
 
-    const best = fits[bestIndex]
-    const model = this.#models[bestIndex]
-    if (best === undefined || model === undefined) return null
-    this.#last = { fit: best, model }
-    const rho = this.#residualSquares > 0 ? this.#residualProducts / this.#residualSquares : 0
-    return { best, fits, residualAutocorrelation: Math.min(Math.max(rho, 0), 0.99) }
+    let bestCurve = -1
+    let bestRss = Infinity
+    for (let curve = 0; curve < CURVES; curve++) {
+      const fit = sharedFits[curve]
+      if (fit === undefined || !this.#fitCurve(curve, ridge, fit)) return null
+      if (fit.rss < bestRss) {
+        bestRss = fit.rss
+        bestCurve = curve
+        bestBeta.set(coefficients)
+        bestBeta[SHARED] = fittedGBeta
+      }
+    }
+    const best = sharedFits[bestCurve]
+    if (best === undefined) return null
+    s[LAST_CURVE] = bestCurve
+    s[LAST_SD] = best.residualSd
+    s.set(bestBeta, LAST_BETA)
+    const squares = s[RESIDUAL_SQUARES] ?? 0
+    const rho = squares > 0 ? (s[RESIDUAL_PRODUCTS] ?? 0) / squares : 0
+    sharedBankFit.best = best
+    sharedBankFit.residualAutocorrelation = Math.min(Math.max(rho, 0), 0.99)
+    return sharedBankFit
   }
 
-  #residual(timeMs: number, hours: number, y: number): number {
-    if (this.#last === null) return Number.NaN
-    return y - this.#last.model.predict(this.#last.fit, timeMs, hours)
+  /**
+   * Fits one curve by block elimination: with A the shared block, b = Σ w g f and c = Σ w g²,
+   * v = A⁻¹b, the Schur complement s = c − bᵀv, g's coefficient β_g = (Σ w g y − bᵀA⁻¹m)/s and
+   * the shared ones A⁻¹m − β_g v. The slope's direction G⁻¹e_g is (−v, 1)/s.
+   */
+  #fitCurve(curve: number, ridge: number, fit: TrendFit): boolean {
+    const s = this.#state
+    const at = CURVES_AT + curve * PER_CURVE
+    packedSolveInto(factor, SHARED, s, at + CROSS, crossSolution)
+    const schur = (s[at + GG] ?? 0) + ridge - dotAt(s, at + CROSS, crossSolution, 0, SHARED)
+    if (!(schur > 0) || !Number.isFinite(schur)) return false
+    const gBeta = ((s[at + GY] ?? 0) - dotAt(s, at + CROSS, sharedSolution, 0, SHARED)) / schur
+    let norm = gBeta * gBeta
+    for (let i = 0; i < SHARED; i++) {
+      const beta = (sharedSolution[i] ?? 0) - gBeta * (crossSolution[i] ?? 0)
+      coefficients[i] = beta
+      norm += beta * beta
+    }
+    fittedGBeta = gBeta
+
+    // βᵀm, and βᵀGβ = βᵀm − ridge·|β|² for the ridged solution: RSS = Σwy² − 2βᵀm + βᵀGβ.
+    const explained = dotAt(coefficients, 0, s, MOMENT, SHARED) + gBeta * (s[at + GY] ?? 0) + ridge * norm
+    const rss = Math.max((s[YY] ?? 0) - explained, 0)
+    const weight = s[WEIGHT] ?? 0
+    const effective = (weight * weight) / (s[WEIGHT2] ?? 0)
+    const variance = (rss / weight) * (effective / Math.max(effective - PARAMS, 1))
+    const sandwich = (packedQuadratic(s, GRAM2, SHARED, crossSolution)
+      - 2 * dotAt(crossSolution, 0, s, at + CROSS2, SHARED) + (s[at + GG2] ?? 0)) / (schur * schur)
+    const coefficientSe = Math.sqrt(Math.max(variance * sandwich, 0))
+    const rate = GROWTH_RATES_PER_HOUR[curve] ?? 0
+    const isLine = rate === 0
+    fit.level = (coefficients[0] ?? 0) + (isLine ? 0 : gBeta)
+    fit.slope = isLine ? gBeta : gBeta * rate
+    fit.slopeSe = isLine ? coefficientSe : coefficientSe * rate
+    fit.rss = rss
+    fit.residualSd = Math.sqrt(variance)
+    fit.effectiveReadings = effective
+    return Number.isFinite(fit.level) && Number.isFinite(fit.slope) && Number.isFinite(fit.slopeSe)
+      && Number.isFinite(rss) && Number.isFinite(fit.residualSd) && Number.isFinite(effective)
+  }
+
+  /** The previous best curve, daily cycle included, `hours` after its reading (NaN if none). */
+  #predict(hours: number): number {
+    const s = this.#state
+    const curve = s[LAST_CURVE] ?? -1
+    if (curve < 0) return Number.NaN
+    const rate = GROWTH_RATES_PER_HOUR[curve] ?? 0
+    const g = rate === 0 ? hours : Math.exp(rate * hours)
+    return dotAt(s, LAST_BETA, features, 0, SHARED) + (s[LAST_BETA + SHARED] ?? 0) * g
   }
 
   #huberWeight(residual: number): number {
-    const limit = HUBER_K * (this.#last?.fit.residualSd ?? 0)
+    const limit = HUBER_K * ((this.#state[LAST_CURVE] ?? -1) < 0 ? 0 : (this.#state[LAST_SD] ?? 0))
     const size = Math.abs(residual)
     return !(size > limit) || !(limit > 0) ? 1 : limit / size
   }
 
   #trackAutocorrelation(hours: number, residual: number): void {
-    const decay = Math.exp((-Math.LN2 * hours) / TREND_HALF_LIFE_HOURS)
-    this.#residualSquares *= decay
-    this.#residualProducts *= decay
-    if (Number.isFinite(residual) && Number.isFinite(this.#previousResidual)) {
-      this.#residualSquares += residual * residual
-      this.#residualProducts += residual * this.#previousResidual
+    const s = this.#state
+    const decay = cachedDecays(hours).residualDecay
+    s[RESIDUAL_SQUARES] = (s[RESIDUAL_SQUARES] ?? 0) * decay
+    s[RESIDUAL_PRODUCTS] = (s[RESIDUAL_PRODUCTS] ?? 0) * decay
+    const previous = s[PREVIOUS_RESIDUAL] ?? Number.NaN
+    if (Number.isFinite(residual) && Number.isFinite(previous)) {
+      s[RESIDUAL_SQUARES] = (s[RESIDUAL_SQUARES] ?? 0) + residual * residual
+      s[RESIDUAL_PRODUCTS] = (s[RESIDUAL_PRODUCTS] ?? 0) + residual * previous
     }
-    this.#previousResidual = residual
+    s[PREVIOUS_RESIDUAL] = residual
   }
+
+  /** Moves the time origin `hours` forward and decays every past reading accordingly. */
+  #advance(hours: number): void {
+    if (!(hours > 0)) return
+    const s = this.#state
+    const { decay, shrink } = cachedDecays(hours)
+    const decay2 = decay * decay
+    for (let curve = 0; curve < CURVES; curve++) {
+      const at = CURVES_AT + curve * PER_CURVE
+      if (curve === 0) {
+        // The line: g(τ) becomes τ − h, so g's row gains −h times the constant's row.
+        shearLine(s, at + CROSS, at + GG, GRAM, -hours)
+        shearLine(s, at + CROSS2, at + GG2, GRAM2, -hours)
+        s[at + GY] = (s[at + GY] ?? 0) - hours * (s[MOMENT] ?? 0)
+        scaleRange(s, at + CROSS, SHARED + 1, decay)
+        scaleRange(s, at + CROSS2, SHARED + 1, decay2)
+        s[at + GY] = (s[at + GY] ?? 0) * decay
+      } else {
+        // An exponential: e^{r(τ−h)} = e^{−rh}·e^{rτ}, so g's row shrinks by e^{−rh} as it decays.
+        const by = shrink[curve] ?? 1
+        const byDecay = by * decay
+        const byDecay2 = by * decay2
+        scaleRange(s, at + CROSS, SHARED, byDecay)
+        s[at + GG] = (s[at + GG] ?? 0) * by * byDecay
+        scaleRange(s, at + CROSS2, SHARED, byDecay2)
+        s[at + GG2] = (s[at + GG2] ?? 0) * by * byDecay2
+        s[at + GY] = (s[at + GY] ?? 0) * byDecay
+      }
+    }
+    scaleRange(s, GRAM, TRIANGLE, decay)
+    scaleRange(s, GRAM2, TRIANGLE, decay2)
+    scaleRange(s, MOMENT, SHARED + 1, decay)
+    s[WEIGHT] = (s[WEIGHT] ?? 0) * decay
+    s[WEIGHT2] = (s[WEIGHT2] ?? 0) * decay2
+  }
+
+  /** Adds the reading (features already filled) at the current time origin, with weight w. */
+  #learn(y: number, weight: number): void {
+    const s = this.#state
+    const weight2 = weight * weight
+    packedAddOuter(s, GRAM, SHARED, features, weight)
+    packedAddOuter(s, GRAM2, SHARED, features, weight2)
+    for (let i = 0; i < SHARED; i++) s[MOMENT + i] = (s[MOMENT + i] ?? 0) + weight * (features[i] ?? 0) * y
+    s[YY] = (s[YY] ?? 0) + weight * y * y
+    s[WEIGHT] = (s[WEIGHT] ?? 0) + weight
+    s[WEIGHT2] = (s[WEIGHT2] ?? 0) + weight2
+    // At the reading g is 0 for the line (nothing to add) and e⁰ = 1 for every exponential.
+    for (let curve = 1; curve < CURVES; curve++) {
+      const at = CURVES_AT + curve * PER_CURVE
+      for (let i = 0; i < SHARED; i++) {
+        s[at + CROSS + i] = (s[at + CROSS + i] ?? 0) + weight * (features[i] ?? 0)
+        s[at + CROSS2 + i] = (s[at + CROSS2 + i] ?? 0) + weight2 * (features[i] ?? 0)
+      }
+      s[at + GG] = (s[at + GG] ?? 0) + weight
+      s[at + GG2] = (s[at + GG2] ?? 0) + weight2
+      s[at + GY] = (s[at + GY] ?? 0) + weight * y
+    }
+  }
+}
+
+/**
+ * The line's g row after g → g + c·(constant): cross_k += c·A_k0 and gg += 2c·cross_0 + c²·A_00,
+ * in the order of the row-then-column update of the full matrix.
+ */
+function shearLine(s: Float64Array, crossAt: number, ggAt: number, gramAt: number, c: number): void {
+  const crossBefore = s[crossAt] ?? 0
+  for (let k = 0; k < SHARED; k++) {
+    s[crossAt + k] = (s[crossAt + k] ?? 0) + c * (s[gramAt + packedIndex(k, 0)] ?? 0)
+  }
+  s[ggAt] = (s[ggAt] ?? 0) + c * crossBefore + c * (s[crossAt] ?? 0)
+}
+
+/** The constant and the daily harmonics at a time, into the shared `features` buffer. */
+function fillFeatures(timeMs: number): void {
+  const phase = (2 * Math.PI * (((timeMs % DAY_MS) + DAY_MS) % DAY_MS)) / DAY_MS
+  features[0] = 1
+  features[1] = Math.cos(phase)
+  features[2] = Math.sin(phase)
+  features[3] = Math.cos(2 * phase)
+  features[4] = Math.sin(2 * phase)
+}
+
+function cachedDecays(hours: number): typeof shrinkCache {
+  if (hours === shrinkCache.hours) return shrinkCache
+  shrinkCache.hours = hours
+  shrinkCache.decay = Math.exp(-DECAY_PER_HOUR * hours)
+  shrinkCache.residualDecay = Math.exp((-Math.LN2 * hours) / TREND_HALF_LIFE_HOURS)
+  GROWTH_RATES_PER_HOUR.forEach((rate, curve) => {
+    shrinkCache.shrink[curve] = Math.exp(-rate * hours)
+  })
+  return shrinkCache
+}
+
+function emptyFit(): TrendFit {
+  return { rate: 0, level: 0, slope: 0, slopeSe: 0, rss: 0, residualSd: 0, effectiveReadings: 0 }
+}
+
+/*
+ * Dense linear algebra for the bank's small symmetric systems. A symmetric n×n matrix is kept as
+ * its lower triangle, packed row by row (entry (i, j), j ≤ i, at i(i+1)/2 + j), inside the state
+ * buffer at `at`. n is 5, so plain loops beat anything clever, and nothing here allocates. These
+ * helpers live in this module on purpose: calls into another module go through the loader's
+ * export bindings, which cost about a quarter of the bank's time per reading (measured).
+ */
+
+/** Position of entry (i, j), j ≤ i, of a packed lower triangle. */
+function packedIndex(i: number, j: number): number {
+  return ((i * (i + 1)) >> 1) + j
+}
+
+/**
+ * Cholesky factor of (M + ridge·I), where M is packed at `matrix[at..]`, into `out` (packed,
+ * from 0). Returns false when it is not numerically positive definite.
+ */
+function packedCholeskyInto(
+  matrix: Float64Array, at: number, n: number, ridge: number, out: Float64Array,
+): boolean {
+  for (let i = 0; i < n; i++) {
+    const rowI = (i * (i + 1)) >> 1
+    for (let j = 0; j <= i; j++) {
+      const rowJ = (j * (j + 1)) >> 1
+      let sum = (matrix[at + rowI + j] ?? 0) + (i === j ? ridge : 0)
+      for (let k = 0; k < j; k++) sum -= (out[rowI + k] ?? 0) * (out[rowJ + k] ?? 0)
+      if (i === j) {
+        if (!(sum > 0) || !Number.isFinite(sum)) return false
+        out[rowI + i] = Math.sqrt(sum)
+        inverseDiagonal[i] = 1 / (out[rowI + i] ?? 1)
+      } else {
+        out[rowI + j] = sum * (inverseDiagonal[j] ?? 1)
+      }
+    }
+  }
+  return true
+}
+
+/** Solves L Lᵀ x = rhs for x, given the packed Cholesky factor L; rhs at `rhs[at..]`, x into `out`. */
+function packedSolveInto(
+  factor: Float64Array, n: number, rhs: Float64Array, at: number, out: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const row = (i * (i + 1)) >> 1
+    let sum = rhs[at + i] ?? 0
+    for (let k = 0; k < i; k++) sum -= (factor[row + k] ?? 0) * (out[k] ?? 0)
+    out[i] = sum * (inverseDiagonal[i] ?? 1)
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let sum = out[i] ?? 0
+    for (let k = i + 1; k < n; k++) sum -= (factor[((k * (k + 1)) >> 1) + i] ?? 0) * (out[k] ?? 0)
+    out[i] = sum * (inverseDiagonal[i] ?? 1)
+  }
+}
+
+/** xᵀ M x for a symmetric M packed at `matrix[at..]`. */
+function packedQuadratic(matrix: Float64Array, at: number, n: number, x: Float64Array): number {
+  let total = 0
+  for (let i = 0; i < n; i++) {
+    const row = at + ((i * (i + 1)) >> 1)
+    const xi = x[i] ?? 0
+    let offDiagonal = 0
+    for (let j = 0; j < i; j++) offDiagonal += (matrix[row + j] ?? 0) * (x[j] ?? 0)
+    total += xi * (2 * offDiagonal + (matrix[row + i] ?? 0) * xi)
+  }
+  return total
+}
+
+/** M += w · f fᵀ for M packed at `matrix[at..]` (a symmetric rank-one update). */
+function packedAddOuter(
+  matrix: Float64Array, at: number, n: number, features: Float64Array, weight: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const row = at + ((i * (i + 1)) >> 1)
+    const fi = (features[i] ?? 0) * weight
+    for (let j = 0; j <= i; j++) matrix[row + j] = (matrix[row + j] ?? 0) + fi * (features[j] ?? 0)
+  }
+}
+
+/** values[from..from+count) *= by. */
+function scaleRange(values: Float64Array, from: number, count: number, by: number): void {
+  for (let i = from; i < from + count; i++) values[i] = (values[i] ?? 0) * by
+}
+
+/** Σ a[aAt + i] · b[bAt + i] over n entries. */
+function dotAt(a: Float64Array, aAt: number, b: Float64Array, bAt: number, n: number): number {
+  let total = 0
+  for (let i = 0; i < n; i++) total += (a[aAt + i] ?? 0) * (b[bAt + i] ?? 0)
+  return total
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EwTrendModel, TrendBank } from '../../models/index.js'
+import { TrendBank } from '../../models/index.js'
 import { HOUR_MS, START, seededRandom } from './synthetic.js'
 
 /** Irregular sampling: 2 to 30 minutes apart, over `hours`. */
@@ -12,20 +12,18 @@ function irregularTimes(hours: number, seed: number): number[] {
 
 const cycle = (time: number): number => 0.5 * Math.cos((2 * Math.PI * ((time % 86_400_000) / HOUR_MS - 15)) / 24)
 
-describe('EwTrendModel', () => {
+describe('TrendBank, straight line', () => {
   it('recovers the level and slope of a line under a daily cycle and noise, with irregular gaps', () => {
-    const model = new EwTrendModel(0, 24)
+    const bank = new TrendBank()
     const random = seededRandom(4)
     const times = irregularTimes(96, 4)
-    let previous = START
     for (const time of times) {
-      model.advance((time - previous) / HOUR_MS)
-      model.add(time, 2 + 0.05 * ((time - START) / HOUR_MS) + cycle(time) + 0.1 * random.gaussian(), 1)
-      previous = time
+      bank.add(time, 2 + 0.05 * ((time - START) / HOUR_MS) + cycle(time) + 0.1 * random.gaussian())
     }
-    const fit = model.fit()
+    const fit = bank.evaluate()?.fits[0]
     const last = times.at(-1) ?? START
 
+    expect(fit?.rate).toBe(0)
     expect(fit?.slope).toBeCloseTo(0.05, 3)
     expect(fit?.level).toBeCloseTo(2 + 0.05 * ((last - START) / HOUR_MS), 1)
     expect(fit?.slopeSe).toBeGreaterThan(0)
