@@ -10,6 +10,7 @@ import { createApi, type Api } from '../api/index.js'
 import { AssetBoard } from './asset-board.js'
 import { outcomeReport, replayOutcomes } from './model-feedback.js'
 import { createPipelineMetrics } from './pipeline-metrics.js'
+import { cancelResolvedSilence } from './silence-resolved.js'
 import { silentDeviceSignal } from './silent-device.js'
 import { VERSION } from './version.js'
 
@@ -96,8 +97,16 @@ export function createService(options: ServiceOptions): Service {
   const routeDeviceEvent = (event: DeviceEvent): void => {
     board.observeEvent(event)
     const silent = silentDeviceSignal(event)
-    if (silent === null) models.observeEvent(event)
-    else routeSignal(silent)
+    if (silent !== null) {
+      routeSignal(silent)
+      return
+    }
+    models.observeEvent(event)
+    try {
+      cancelResolvedSilence(event, { fleet, dispatch, board, logger })
+    } catch (err: unknown) {
+      logger.error({ err, deviceId: event.deviceId, assetId: event.assetId }, 'resumed device: work order not cancelled')
+    }
   }
   const gateway = createGateway({
     config,

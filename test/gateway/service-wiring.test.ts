@@ -99,12 +99,20 @@ describe('gateway wiring in the service', () => {
     }
 
     await until(() => opened.some(([, signal]) => signal.kind === 'silent_device'))
-    raw.close()
 
     const [workOrder, signal] = opened.find(([, s]) => s.kind === 'silent_device') ?? []
     expect(signal).toMatchObject({ assetId: 'compressor-01', kind: 'silent_device', failureMode: 'telemetry_lost' })
     expect(signal?.evidence.summary).toMatch(/^Device dev-comp-01 has sent no telemetry since /)
     expect(workOrder).toMatchObject({ assetId: 'compressor-01', signalIds: [signal?.id] })
+
+    // The device reports again before anyone is on the way: the connectivity visit is called off.
+    raw.write(publishFrame({ topic: deviceTopic('dev-comp-01', 'telemetry'), payload: '{"motor_current":36}', qos: 1, messageId: 6 }))
+    await raw.waitForPubacks(6)
+    await until(() => service.dispatch.getWorkOrder(workOrder?.id ?? '')?.status === 'cancelled')
+    raw.close()
+    expect(service.dispatch.getWorkOrder(workOrder?.id ?? '')?.history.at(-1)).toMatchObject({
+      by: 'forewarn-gateway', action: 'cancelled', reason: expect.stringMatching(/^device dev-comp-01 reports again/),
+    })
   })
 
   it('lists refused messages at GET /api/dead-letters, newest first, and refuses a bad query', async () => {
