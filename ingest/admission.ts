@@ -1,6 +1,4 @@
-import { frameBytes, type FrameWriter } from './group-commit.js'
-
-/** How full the spool is: durable bytes not yet stored, and bytes waiting for their fdatasync. */
+/** How full the spool is: durable bytes not yet stored, and bytes whose durable write has not returned yet. */
 export interface SpoolLevel {
   spoolBytes: number
   unsyncedBytes: number
@@ -9,11 +7,11 @@ export interface SpoolLevel {
 export interface AdmissionOptions {
   /** Unstored spool bytes at most (spool.maxBytes). */
   maxSpoolBytes: number
-  /** Bytes waiting for an fdatasync at most. */
+  /** Bytes waiting for their durable write at most. */
   maxUnsyncedBytes: number
   level: () => SpoolLevel
-  /** Hands the frame `writer` writes (`length` bytes) to the spool; resolves once it is durable. */
-  submit: (length: number, lines: number, writer: FrameWriter) => Promise<void>
+  /** Hands a frame to the spool; resolves once it is durable. */
+  submit: (frame: Buffer, lines: number) => Promise<void>
   /** Reports how many accept() calls wait for room. */
   onWaiting: (waiting: number) => void
 }
@@ -44,13 +42,10 @@ export class Admission {
    * Resolves once the frame is durable (after waiting for room if need be). With room, this is
    * the group commit's own promise, shared by every frame of the group.
    */
-  admit(length: number, lines: number, writer: FrameWriter): Promise<void> {
-    if (this.#waiters.length === 0 && this.#hasRoomFor(length)) {
-      return this.#options.submit(length, lines, writer)
+  admit(frame: Buffer, lines: number): Promise<void> {
+    if (this.#waiters.length === 0 && this.#hasRoomFor(frame.length)) {
+      return this.#options.submit(frame, lines)
     }
-    // The writer writes only now (see FrameWriter), so a waiting frame is kept as bytes.
-    const frame = Buffer.allocUnsafe(length)
-    writer.writeFrame(frame, 0)
     return new Promise<void>((resolve, reject) => {
       this.#waiters.push({ frame, lines, resolve, reject })
       this.#options.onWaiting(this.#waiters.length)
@@ -65,7 +60,7 @@ export class Admission {
       if (!this.#hasRoomFor(next.frame.length)) break
       this.#waiters.shift()
       // Submitted here, not after the caller resumes, so the next check already counts it.
-      next.resolve(this.#options.submit(next.frame.length, next.lines, frameBytes(next.frame)))
+      next.resolve(this.#options.submit(next.frame, next.lines))
     }
     this.#options.onWaiting(this.#waiters.length)
   }

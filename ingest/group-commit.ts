@@ -5,52 +5,30 @@ import type { SpoolLog } from './spool-log.js'
 export interface GroupCommitOptions {
   log: SpoolLog
   logger: Logger
-  /** Called with a group's frames after its fdatasync, before any of its accept() calls resume. */
+  /** Called with a group's frames once they are on disk, before any of its accept() calls resume. */
   onDurable: (run: FrameRun) => void
   /** Called with the number of frames of a group that could not be made durable. */
   onFailed: (frames: number) => void
-  /** Observes each group's append + fdatasync time in seconds. */
+  /** Observes each group's durable append time in seconds. */
   observeSync: (seconds: number) => void
 }
 
-/** Writes one whole frame (header included) at `at` of `target`; its length is known beforehand. */
-export interface FrameWriter {
-  writeFrame(target: Buffer, at: number): void
-}
-
-/** A frame already made (a call that waited for room) as a FrameWriter. */
-export function frameBytes(frame: Buffer): FrameWriter {
-  return {
-    writeFrame: (target, at) => {
-      frame.copy(target, at)
-    },
-  }
-}
-
 interface Group {
-  /** The group's frames back to back, as they will be appended; `bytes` of it are used. */
-  data: Buffer
-  bytes: number
-  /** End of each frame in `data`. */
-  ends: number[]
+  frames: Buffer[]
   lines: number[]
+  bytes: number
   acceptedAt: number
   done: Promise<void>
   resolve: () => void
   reject: (err: unknown) => void
 }
 
-/** A group's first buffer; the next one starts at the size the last group needed. */
-const MIN_GROUP_BYTES = 64 * 1024
-
 /**
- * Group commit: every accept() call that arrives while one append is in flight joins the
- * next group, and the whole group costs one durable write. At rest a lone call is written on
- * the next turn of the event loop (setImmediate), which also collects the other messages of
- * the same TCP read, so the cost of durability per message falls as load rises instead of
- * capping throughput at one sync per message. Frames are written straight into the group's
- * buffer, which is what gets appended and then handed to the writer: no Buffer per message
- * and no copy to join them.
+ * Group commit: every accept() call that arrives while one durable append is in flight
+ * joins the next group, and the whole group costs one synchronised write (O_DSYNC). At rest a
+ * lone call is written on the next turn of the event loop (setImmediate), which also collects
+ * the other messages of the same TCP read, so the cost of durability per message falls as
+ * load rises instead of capping throughput at one sync per message.
  */
 export class GroupCommitter {
   readonly #options: GroupCommitOptions
@@ -59,33 +37,23 @@ export class GroupCommitter {
   #isScheduled = false
   #unsyncedBytes = 0
   #idleWaiters: Array<() => void> = []
-  #nextGroupBytes = MIN_GROUP_BYTES
 
   constructor(options: GroupCommitOptions) {
     this.#options = options
   }
 
-  /** Bytes accepted into groups whose fdatasync has not returned yet. */
+  /** Bytes accepted into groups whose durable append has not returned yet. */
   get unsyncedBytes(): number {
     return this.#unsyncedBytes
   }
 
-  /**
-   * Queues the frame `writer` writes (`length` bytes) into the group's buffer, now; resolves
-   * once it is durable, rejects when it could not be made so.
-   */
-  submit(length: number, lines: number, writer: FrameWriter): Promise<void> {
+  /** Queues one frame; resolves once it is durable, rejects when it could not be made so. */
+  submit(frame: Buffer, lines: number): Promise<void> {
     const group = this.#open ?? this.#newGroup()
-    const at = this.#reserve(group, length)
-    try {
-      writer.writeFrame(group.data, at)
-    } catch (err: unknown) {
-      group.bytes = at
-      throw err
-    }
-    group.ends.push(at + length)
+    group.frames.push(frame)
     group.lines.push(lines)
-    this.#unsyncedBytes += length
+    group.bytes += frame.length
+    this.#unsyncedBytes += frame.length
     if (!this.#isWriting && !this.#isScheduled) {
       this.#isScheduled = true
       setImmediate(() => {
@@ -110,22 +78,9 @@ export class GroupCommitter {
       reject = rej
     })
     const acceptedAt = performance.now()
-    const data = Buffer.allocUnsafe(this.#nextGroupBytes)
-    const group = { data, bytes: 0, ends: [], lines: [], acceptedAt, done, resolve, reject }
+    const group = { frames: [], lines: [], bytes: 0, acceptedAt, done, resolve, reject }
     this.#open = group
     return group
-  }
-
-  /** Room for `length` more bytes in the group's buffer (doubling it if need be); returns where. */
-  #reserve(group: Group, length: number): number {
-    const at = group.bytes
-    if (at + length > group.data.length) {
-      const grown = Buffer.allocUnsafe(Math.max(group.data.length * 2, at + length))
-      group.data.copy(grown, 0, 0, at)
-      group.data = grown
-    }
-    group.bytes = at + length
-    return at
   }
 
   /** Never rejects: a failed group rejects its own callers; the next group is still written. */
@@ -149,9 +104,8 @@ export class GroupCommitter {
 
   async #write(group: Group): Promise<void> {
     const { log, logger } = this.#options
-    // Sized for the load of the moment, so the next group rarely grows or wastes its buffer.
-    this.#nextGroupBytes = Math.max(MIN_GROUP_BYTES, Math.ceil(group.bytes * 1.25))
-    const data = group.data.subarray(0, group.bytes)
+    const { frames } = group
+    const data = frames.length === 1 ? frames[0] as Buffer : Buffer.concat(frames, group.bytes)
     const startedAt = performance.now()
     let start
     try {
@@ -159,13 +113,15 @@ export class GroupCommitter {
     } catch (err: unknown) {
       const points = group.lines.reduce((sum, lines) => sum + lines, 0)
       logger.error({ err, points }, 'spool write failed; readings not acknowledged')
-      this.#options.onFailed(group.ends.length)
+      this.#options.onFailed(group.frames.length)
       group.reject(err)
       return
     }
 
     this.#options.observeSync((performance.now() - startedAt) / 1000)
-    const { ends, lines, acceptedAt } = group
+    let end = 0
+    const ends = group.frames.map((frame) => (end += frame.length))
+    const { lines, acceptedAt } = group
     this.#options.onDurable({ data, ...start, ends, lines, acceptedAt })
     group.resolve()
   }

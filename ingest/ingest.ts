@@ -23,7 +23,7 @@ export interface Ingest {
    * the spool for the next start, then closes the store.
    */
   stop(): Promise<void>
-  /** Resolves once the readings are durable in the on-disk spool (fdatasync'ed). */
+  /** Resolves once the readings are durable in the on-disk spool (written with O_DSYNC). */
   accept(readings: Reading[]): Promise<void>
   /** Resolves when everything accepted so far is stored or dead-lettered (retries included). */
   flush(): Promise<void>

@@ -1,7 +1,7 @@
 import type { Reading } from '../core/index.js'
 import { lineHead } from './line-protocol.js'
 import { NANO_DIGITS, pointNanoseconds, subMillisecondOffset } from './point-identity.js'
-import { FRAME_HEADER_BYTES, sealFrameAt } from './spool-frame.js'
+import { FRAME_HEADER_BYTES, sealFrame } from './spool-frame.js'
 import { numberProblem, readingInvalid, textProblem } from './validate.js'
 
 /** A series' line head as UTF-8, with the ids and tags it was built (and validated) from. */
@@ -34,33 +34,18 @@ const ZERO = 0x30
 export class LineEncoder {
   readonly #heads = new Map<string, Map<string, SeriesHead>>()
   #size = 0
-  /** Scratch from measure() to writeFrame(), which the caller runs right after it, synchronously. */
+  /** Scratch for one call; encodeFrame is synchronous, so calls never share it. */
   readonly #lineHeads: Buffer[] = []
   readonly #values: string[] = []
-  #measured: { readings: readonly Reading[], length: number } | undefined
   /** The millisecond digits of the last fast-path timestamp, which the next reading often shares. */
   #lastMs = Number.NaN
   #lastMsText = ''
 
   /** The frame for one accept() call; throws FW_ERR_ING_READING_INVALID for a bad reading. */
   encodeFrame(readings: readonly Reading[]): Buffer {
-    const frame = Buffer.allocUnsafe(this.measure(readings))
-    this.writeFrame(frame, 0)
-    return frame
-  }
-
-  /**
-   * Validates the readings of one frame and returns its length in bytes, header included;
-   * writeFrame() then writes it wherever the caller has room (the group commit's buffer), so
-   * a message costs no Buffer of its own. Throws FW_ERR_ING_READING_INVALID for a bad reading.
-   */
-  measure(readings: readonly Reading[]): number {
     const count = readings.length
     const heads = this.#lineHeads
     const values = this.#values
-    this.#measured = undefined
-    heads.length = 0
-    values.length = 0
     let length = FRAME_HEADER_BYTES + count - 1
     for (let index = 0; index < count; index++) {
       const reading = readings[index] as Reading
@@ -72,30 +57,23 @@ export class LineEncoder {
       values[index] = value
       length += head.length + value.length + 1 + this.#stampLength(reading)
     }
-    this.#measured = { readings, length }
-    return length
-  }
 
-  /** Writes the frame measure() was last called for at `at` (its length must fit there). */
-  writeFrame(target: Buffer, at: number): void {
-    const measured = this.#measured
-    if (measured === undefined) throw new Error('writeFrame() needs a measure() first')
-    this.#measured = undefined
-    const { readings, length } = measured
-    const heads = this.#lineHeads
-    const values = this.#values
-    let offset = at + FRAME_HEADER_BYTES
-    for (let index = 0; index < readings.length; index++) {
+    const frame = Buffer.allocUnsafe(length)
+    let offset = FRAME_HEADER_BYTES
+    for (let index = 0; index < count; index++) {
       const reading = readings[index] as Reading
-      if (index > 0) target[offset++] = NEWLINE
-      offset += (heads[index] as Buffer).copy(target, offset)
-      offset = writeAscii(target, values[index] as string, offset)
-      target[offset++] = SPACE
-      offset = this.#writeStamp(target, reading, offset)
+      if (index > 0) frame[offset++] = NEWLINE
+      const head = heads[index] as Buffer
+      // TypedArray set: Buffer.copy checks its arguments in JavaScript first, a cost per line here.
+      frame.set(head, offset)
+      offset += head.length
+      offset = writeAscii(frame, values[index] as string, offset)
+      frame[offset++] = SPACE
+      offset = this.#writeStamp(frame, reading, offset)
     }
     heads.length = 0
     values.length = 0
-    sealFrameAt(target, at, length)
+    return sealFrame(frame)
   }
 
   /** Bytes of the reading's nanosecond timestamp; remembers its millisecond digits. */

@@ -18,7 +18,7 @@ export interface IngestMetrics {
 
 /** Writes take milliseconds when healthy and up to the request timeout (10 s) when not. */
 const WRITE_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-/** An fdatasync on an SSD takes a fraction of a millisecond; a busy disk, tens of them. */
+/** A synchronised write on an SSD takes a fraction of a millisecond; a busy disk, tens of them. */
 const SYNC_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 /** From accept() to stored: the flush interval (1 s) and the write dominate when healthy. */
 const LAG_BUCKETS_SECONDS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 5, 10, 30, 60, 300]
@@ -63,7 +63,7 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
       name: 'forewarn_ingest_spool_sync_duration_seconds',
       labelNames: [],
       buckets: SYNC_BUCKETS_SECONDS,
-      help: 'Duration of one spool group commit (write and fdatasync)',
+      help: 'Duration of one spool group commit (a synchronised write)',
     }),
     storedLag: histogram(registry, {
       name: 'forewarn_ingest_stored_lag_seconds', labelNames: [], buckets: LAG_BUCKETS_SECONDS,

@@ -6,7 +6,7 @@ import type { DeadLetterList } from './dead-letters.js'
 import { Drainer } from './drainer.js'
 import { NotRunningError } from './errors.js'
 import { FlushWaiters } from './flush-waiters.js'
-import { GroupCommitter, type FrameWriter } from './group-commit.js'
+import { GroupCommitter } from './group-commit.js'
 import { LineEncoder } from './line-encoder.js'
 import type { IngestMetrics } from './metrics.js'
 import { SpoolFeed, type Batch } from './spool-feed.js'
@@ -68,7 +68,7 @@ type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped'
 /**
  * accept() → spool (durable, group-committed) → writer → store, in acceptance order.
  *
- * accept() resolves once the readings are fdatasync'ed in the on-disk spool; the gateway
+ * accept() resolves once the readings are on disk in the spool (O_DSYNC); the gateway
  * withholds the MQTT PUBACK until then, so an acknowledged reading survives a crash. The
  * writer drains the spool in batches (batchSize lines, maxBatchBytes, flushIntervalMs) and
  * retries with backoff until the store has them. Bounds: the spool's bytes on disk
@@ -110,7 +110,7 @@ export class Pipeline {
         spoolBytes: this.#spoolBytes,
         unsyncedBytes: this.#committer?.unsyncedBytes ?? 0,
       }),
-      submit: (length, lines, writer) => this.#submit(length, lines, writer),
+      submit: (frame, lines) => this.#submit(frame, lines),
       onWaiting: (waiting) => metrics.waiting.set(waiting),
     })
   }
@@ -163,14 +163,13 @@ export class Pipeline {
       return Promise.reject(new NotRunningError(message, { details: { state } }))
     }
     if (readings.length === 0) return Promise.resolve()
-    let length: number
+    let frame: Buffer
     try {
-      length = this.#encoder.measure(readings)
+      frame = this.#encoder.encodeFrame(readings)
     } catch (err: unknown) {
       return Promise.reject(err)
     }
-    // The encoder writes the frame inside admit(), straight into the group commit's buffer.
-    return this.#admission.admit(length, readings.length, this.#encoder)
+    return this.#admission.admit(frame, readings.length)
   }
 
   /** Resolves once everything accepted before the call is stored or dead-lettered. */
@@ -255,9 +254,9 @@ export class Pipeline {
     })
   }
 
-  #submit(length: number, lines: number, writer: FrameWriter): Promise<void> {
+  #submit(frame: Buffer, lines: number): Promise<void> {
     this.#submittedFrames += 1
-    return (this.#committer as GroupCommitter).submit(length, lines, writer)
+    return (this.#committer as GroupCommitter).submit(frame, lines)
   }
 
   #onDurable(feed: SpoolFeed, run: FrameRun): void {

@@ -81,7 +81,7 @@ export class SpoolFeed {
   addDurable(run: FrameRun): void {
     if (this.#isOnDisk) return
     let next = 0
-    // Frames already read back from disk while this group's fdatasync was finishing.
+    // Frames already read back from disk while this group's write was finishing.
     while (next < run.ends.length && comparePositions(startOf(run, next), this.#next) < 0) next += 1
     if (next === run.ends.length) return
     const bytes = (run.ends.at(-1) as number) - frameStart(run, next)

@@ -36,14 +36,9 @@ export function encodeFrame(payload: string): Buffer {
 
 /** Writes the header of a frame whose payload already fills the buffer after the header. */
 export function sealFrame(frame: Buffer): Buffer {
-  sealFrameAt(frame, 0, frame.length)
+  frame.writeUInt32LE(frame.length - FRAME_HEADER_BYTES, 0)
+  frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER_BYTES)), 4)
   return frame
-}
-
-/** Writes the header of the frame of `length` bytes (header included) at `at`, its payload already there. */
-export function sealFrameAt(target: Buffer, at: number, length: number): void {
-  target.writeUInt32LE(length - FRAME_HEADER_BYTES, at)
-  target.writeUInt32LE(crc32(target.subarray(at + FRAME_HEADER_BYTES, at + length)), at + 4)
 }
 
 /**

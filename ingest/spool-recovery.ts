@@ -14,7 +14,7 @@ export interface RecoverOptions {
  * The valid length of a segment found at start-up. Earlier segments were complete when the
  * next one was started, so their size is taken as it is (their checksums are checked as they
  * are read). The last one is read in full: a frame torn by a crash (never acknowledged, since
- * its fdatasync had not returned) is cut off, and so is a file whose creation was cut short.
+ * its durable write had not returned) is cut off, and so is a file whose creation was cut short.
  */
 export async function recoverSegment(options: RecoverOptions): Promise<number> {
   const { file, isLast, logger } = options
