@@ -46,6 +46,8 @@ const DEFAULTS = {
     maxMessagesPerSecond: 1000,
     /** Per device: messages it may send at full speed before the sustained rate applies. */
     messageBurst: 30_000,
+    /** Failed logins from one client address per minute before its CONNECTs wait out the minute. */
+    failedLoginsPerMinute: 20,
     /** At most one log line per device and refusal reason per interval; the rest are counted. */
     refusalLogIntervalMs: 60_000,
     /** A device is silent after this many of its expected intervals without telemetry... */
@@ -183,6 +185,7 @@ export const configSchema = z.object({
     maxPastMs: z.coerce.number().int().min(0),
     maxMessagesPerSecond: positive,
     messageBurst: positiveInt,
+    failedLoginsPerMinute: positiveInt,
     refusalLogIntervalMs: z.coerce.number().int().min(0),
     silenceFactor: z.coerce.number().min(1),
     silenceMinMs: positiveInt,

@@ -1,6 +1,7 @@
 import type { Client } from 'aedes'
-import { verifySecretAsync, type Device, type Fleet } from '../core/index.js'
-import { AuthUnavailableError, DeviceAuthError } from './errors.js'
+import { verifySecretAsync, type Clock, type Device, type Fleet } from '../core/index.js'
+import { AuthUnavailableError, DeviceAuthError, type AuthFailureReason } from './errors.js'
+import { LoginThrottle } from './login-throttle.js'
 import type { GatewayMetrics } from './metrics.js'
 
 type Password = Buffer | undefined
@@ -39,11 +40,18 @@ interface Session {
  * against, and every use looks the device up again: a stale session publishes nothing,
  * even before the gateway has closed its connection.
  */
-export function createDeviceAuth(fleet: Fleet, metrics: GatewayMetrics): DeviceAuth {
+export function createDeviceAuth(
+  fleet: Fleet, metrics: GatewayMetrics, limits: { failedLoginsPerMinute: number, clock: Clock },
+): DeviceAuth {
   const sessions = new WeakMap<Client, Session>()
+  const throttle = new LoginThrottle({ limit: limits.failedLoginsPerMinute, windowMs: 60_000 })
 
   function authenticate(client: Client, username: string | undefined, password: Password, done: AuthDone): void {
-    checkCredentials(fleet, { clientId: client.id, username, password }).then(
+    const address = addressOf(client)
+    const check = throttle.isBlocked(address, limits.clock.now())
+      ? Promise.reject(new DeviceAuthError('login_throttled', { clientId: client.id, deviceId: username, address }))
+      : checkCredentials(fleet, { clientId: client.id, username, password })
+    check.then(
       (session) => {
         sessions.set(client, session)
         done(null, true)
@@ -52,7 +60,10 @@ export function createDeviceAuth(fleet: Fleet, metrics: GatewayMetrics): DeviceA
         const refusal = err instanceof DeviceAuthError
           ? err
           : new AuthUnavailableError(err, { clientId: client.id, deviceId: username })
-        if (refusal instanceof DeviceAuthError) metrics.authFailures.inc({ reason: refusal.reason })
+        if (refusal instanceof DeviceAuthError) {
+          metrics.authFailures.inc({ reason: refusal.reason })
+          if (COUNTED_FAILURES.has(refusal.reason)) throttle.recordFailure(address, limits.clock.now())
+        }
         done(refusal, false)
       },
     ).catch((err: unknown) => {
@@ -69,6 +80,15 @@ export function createDeviceAuth(fleet: Fleet, metrics: GatewayMetrics): DeviceA
   }
 
   return { authenticate, deviceOf, deviceIdOf: (client) => sessions.get(client)?.deviceId }
+}
+
+/** Failures a client caused with what it sent; a throttled or disabled refusal does not extend the window. */
+const COUNTED_FAILURES = new Set<AuthFailureReason>(['credentials_missing', 'client_id_rejected', 'device_unknown', 'secret_invalid'])
+
+/** The remote address of a TCP, TLS or WebSocket connection; 'unknown' when the transport has none. */
+function addressOf(client: Client): string {
+  const conn = client.conn as { remoteAddress?: string, socket?: { remoteAddress?: string } } | undefined
+  return conn?.remoteAddress ?? conn?.socket?.remoteAddress ?? 'unknown'
 }
 
 interface Credentials {

@@ -34,6 +34,8 @@ export const AUTH_FAILURES = {
   secret_invalid: { code: 'FW_ERR_GW_SECRET_INVALID', returnCode: 4 },
   // Checked after the secret, so only a holder of the right secret learns the device is disabled.
   device_disabled: { code: 'FW_ERR_GW_DEVICE_DISABLED', returnCode: 5 },
+  // Too many failed logins from this address lately; "server unavailable" so clients back off and retry.
+  login_throttled: { code: 'FW_ERR_GW_LOGIN_THROTTLED', returnCode: 3 },
 } as const
 
 export type AuthFailureReason = keyof typeof AUTH_FAILURES

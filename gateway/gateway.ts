@@ -34,7 +34,9 @@ export class MqttGateway implements Gateway {
 
   constructor(deps: GatewayDeps) {
     this.#core = new GatewayCore(deps, () => this.#running?.broker.connectedClients ?? 0)
-    this.#auth = createDeviceAuth(deps.fleet, this.#core.metrics)
+    this.#auth = createDeviceAuth(deps.fleet, this.#core.metrics, {
+      failedLoginsPerMinute: deps.config.mqtt.failedLoginsPerMinute, clock: this.#core.clock,
+    })
   }
 
   get port(): number {

@@ -25,6 +25,7 @@ describe('gateway error catalogue', () => {
       ['device_unknown', 'FW_ERR_GW_DEVICE_UNKNOWN', 4],
       ['secret_invalid', 'FW_ERR_GW_SECRET_INVALID', 4],
       ['device_disabled', 'FW_ERR_GW_DEVICE_DISABLED', 5],
+      ['login_throttled', 'FW_ERR_GW_LOGIN_THROTTLED', 3],
     ])
     expect(errors.every((e) => e instanceof GatewayError)).toBe(true)
   })
