@@ -2,6 +2,7 @@ import fastifyCompress from '@fastify/compress'
 import fastifyRateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyRequest } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 import type { Config, Logger, Registry } from '../core/index.js'
 import type { ApiApp, RouteGroup } from './app-types.js'
 import type { Authenticator } from './auth.js'
@@ -9,6 +10,8 @@ import { ApiError } from './errors.js'
 import { DOCS_PREFIX, registerOpenApi } from './openapi.js'
 import { handleError, problem, sendProblem } from './problem.js'
 import { operationRoutes } from './routes/operations.js'
+
+const NO_QUERY = z.object({}).strict()
 
 export interface ApiServerDeps {
   config: Config
@@ -80,6 +83,11 @@ async function setUp(app: ApiApp, deps: ApiServerDeps): Promise<void> {
   // The API description and its page are public, like the health endpoints.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith(DOCS_PREFIX)) route.config = { ...route.config, public: true }
+    // A query parameter a route does not know is refused like an unknown body field, so a
+    // mistyped filter (`?stauts=open`) never passes silently as "no filter".
+    if (route.url.startsWith('/api/') && route.schema?.querystring === undefined) {
+      route.schema = { ...route.schema, querystring: NO_QUERY }
+    }
   })
 
   app.addHook('onRequest', async (request) => {

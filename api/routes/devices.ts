@@ -31,6 +31,9 @@ const listQuery = z.object({
   ...paging,
 }).strict()
 
+/** Actions take no fields; a field sent anyway is a mistake worth hearing about. */
+const noFields = z.object({}).strict().nullish().describe('no fields: send {} or no body')
+
 const newDevice = z.object({
   id: fleetId.describe('the device id: MQTT user name, clientId and topic level'),
   assetId: fleetId.describe('an asset the fleet has'),
@@ -101,7 +104,7 @@ export function deviceRoutes(app: ApiApp, deps: FleetRouteDeps): void {
   app.post('/api/devices/:id/rotate-secret', {
     config: { roles: OPERATORS },
     schema: {
-      tags: TAGS, params: idParams, response: { 200: withSecret },
+      tags: TAGS, params: idParams, body: noFields, response: { 200: withSecret },
       summary: 'New secret, shown this once; the old one stops working and the device is disconnected',
     },
   }, async (request) => {
@@ -117,7 +120,7 @@ export function deviceRoutes(app: ApiApp, deps: FleetRouteDeps): void {
     app.post(`/api/devices/:id/${action}`, {
       config: { roles: OPERATORS },
       schema: {
-        tags: TAGS, params: idParams, response: { 200: deviceView },
+        tags: TAGS, params: idParams, body: noFields, response: { 200: deviceView },
         summary: action === 'disable'
           ? 'Refuse the device at CONNECT from now on, and disconnect it'
           : 'Let a disabled device connect again',

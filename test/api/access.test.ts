@@ -149,6 +149,42 @@ describe('access table: every route, every kind of key', () => {
     expect([...served].filter((r) => !rows.has(r))).toEqual([])
   })
 
+  const withId = TABLE.filter((row) => row.route.includes(':id'))
+  it.each(withId.map((row) => [`${row.method} ${row.route}`, row] as const))(
+    '%s refuses a malformed id with 400 naming params.id', async (_name, row) => {
+      const url = row.route.replace(':id', 'bad%20id!')
+      const body = row.body === '$fleet' ? buildTestFleet().fleet.data : row.body
+      const response = await h.request({ method: row.method, url, key: h.keys.admin, body })
+
+      expect([response.status, response.body.code, response.body.errors?.[0]?.field])
+        .toEqual([400, 'FW_ERR_HTTP_VALIDATION', 'params.id'])
+    },
+  )
+
+  const withBody = TABLE.filter((row) => row.body !== undefined && row.body !== '$fleet')
+  it.each(withBody.map((row) => [`${row.method} ${row.route}`, row] as const))(
+    '%s refuses an unknown body field with 400 naming it', async (_name, row) => {
+      const url = row.url.replace('$water', h.water.id).replace('$towers', h.towers.id).replace('$spareKey', spareKey)
+      const body = { ...(row.body as object), colour: 'red' }
+      const response = await h.request({ method: row.method, url, key: h.keys.admin, body })
+
+      expect([response.status, response.body.code, response.body.errors?.[0]?.field])
+        .toEqual([400, 'FW_ERR_HTTP_VALIDATION', 'body.colour'])
+    },
+  )
+
+  const apiRows = TABLE.filter((row) => row.route.startsWith('/api/'))
+  it.each(apiRows.map((row) => [`${row.method} ${row.route}`, row] as const))(
+    '%s refuses an unknown query parameter with 400 naming it', async (_name, row) => {
+      const url = row.url.replace('$water', h.water.id).replace('$towers', h.towers.id).replace('$spareKey', spareKey)
+      const body = row.body === '$fleet' ? buildTestFleet().fleet.data : row.body
+      const response = await h.request({ method: row.method, url: `${url}${url.includes('?') ? '&' : '?'}colour=red`, key: h.keys.admin, body })
+
+      expect([response.status, response.body.code, response.body.errors?.[0]?.field])
+        .toEqual([400, 'FW_ERR_HTTP_VALIDATION', 'querystring.colour'])
+    },
+  )
+
   it.each(TABLE.map((row) => [`${row.method} ${row.url}`, row] as const))('%s', async (_name, row) => {
     const url = row.url.replace('$water', h.water.id).replace('$towers', h.towers.id).replace('$spareKey', spareKey)
     const outcomes: Array<[Who, number | string]> = []
