@@ -100,9 +100,12 @@ function factsOf(facts: NoticeFacts, equipment: string): Fact[] {
   const { labels } = phrasesFor(facts.language)
   const zone = facts.customer.timeZone
   const done = facts.event === 'completed'
-  const visit: Fact[] = facts.visit === null || facts.event === 'postponed' || facts.event === 'cancelled'
-    ? []
-    : [[labels.visit, formatVisit(facts.visit, zone, facts.language)]]
+  // A completed visit is told by when it was done, not by the window that was planned.
+  const visit: Fact[] = done && facts.outcome !== null
+    ? [[labels.completed, formatDateTime(facts.outcome.at, zone, facts.language)]]
+    : facts.visit === null || facts.event === 'postponed' || facts.event === 'cancelled'
+      ? []
+      : [[labels.visit, formatVisit(facts.visit, zone, facts.language)]]
   const technician: Fact[] = facts.technician === null || visit.length === 0
     ? []
     : [[labels.technician, facts.technician.name]]

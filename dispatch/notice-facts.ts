@@ -29,7 +29,8 @@ export interface NoticeFacts {
   intro: Playbook['notice']['intro']
   /** What was found, in plain words (the latest evidence summary). */
   finding: string
-  outcome: { code: Outcome, part: string | null, note: string | null } | null
+  /** `at`: when the technician reported the work done (data clock). */
+  outcome: { code: Outcome, part: string | null, note: string | null, at: number } | null
   /** Why the visit moved, was postponed or cancelled. */
   reason: string | null
   /** iCalendar SEQUENCE of the visit. */
@@ -66,7 +67,10 @@ export function noticeFacts(input: FactsInput): NoticeFacts {
     finding: input.finding,
     outcome: workOrder.completion === null
       ? null
-      : { code: workOrder.completion.outcome, part: workOrder.completion.part, note: workOrder.completion.note },
+      : {
+          code: workOrder.completion.outcome, part: workOrder.completion.part, note: workOrder.completion.note,
+          at: workOrder.completion.at,
+        },
     reason: input.reason ?? null,
     sequence: workOrder.visitSequence,
   }

@@ -31,6 +31,8 @@ export interface Phrases {
     planned: string
     part: string
     visit: string
+    /** When the work was reported done, in place of the planned visit window. */
+    completed: string
     technician: string
     contact: string
     reference: string
@@ -83,7 +85,7 @@ const EN: Phrases = {
   cancelled: (equipment) => `The work on ${equipment} has been cancelled.`,
   labels: {
     equipment: 'Equipment', finding: 'What we found', done: 'What was done', planned: 'What we will do',
-    part: 'Part replaced', visit: 'Visit', technician: 'Technician', contact: 'Your contact for this case',
+    part: 'Part replaced', visit: 'Visit', completed: 'Completed', technician: 'Technician', contact: 'Your contact for this case',
     reference: 'Reference', workOrder: 'work order', invitationContact: 'Your contact',
   },
   outroBooked: (owner) => `Nothing is needed from you. To move the visit, contact ${owner}.`,
@@ -156,7 +158,7 @@ const DE: Phrases = {
   cancelled: (equipment) => `Die Arbeiten an ${equipment} wurden abgesagt.`,
   labels: {
     equipment: 'Anlage', finding: 'Befund', done: 'Durchgeführte Arbeiten', planned: 'Geplante Arbeiten',
-    part: 'Ersetztes Teil', visit: 'Besuch', technician: 'Techniker', contact: 'Ihr Ansprechpartner für diesen Fall',
+    part: 'Ersetztes Teil', visit: 'Besuch', completed: 'Abgeschlossen', technician: 'Techniker', contact: 'Ihr Ansprechpartner für diesen Fall',
     reference: 'Referenz', workOrder: 'Auftrag', invitationContact: 'Ihr Ansprechpartner',
   },
   outroBooked: (owner) => `Sie müssen nichts tun. Um den Termin zu verschieben, wenden Sie sich an ${owner}.`,

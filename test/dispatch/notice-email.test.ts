@@ -34,10 +34,14 @@ describe('renderCustomerEmail', () => {
     ['no_fault_found', null, 'Mira Tester inspected the equipment and found no fault; it is in working order.'],
     ['could_not_access', null, 'Mira Tester could not get access to the equipment, so nothing was done. Please contact Ana Okafor to arrange access.'],
   ] as const)('tells the customer the %s outcome in plain words', (code, part, words) => {
-    const email = renderCustomerEmail(facts({ event: 'completed', outcome: { code, part, note: null } }), 72)
+    const doneAt = Date.UTC(2026, 2, 2, 8, 40)
+    const email = renderCustomerEmail(facts({ event: 'completed', outcome: { code, part, note: null, at: doneAt } }), 72)
 
     expect(email.subject).toBe('Work completed: inspection of Raw water pump 1 at North pumping station')
     expect(email.text).toContain(words)
+    // When it was done, on the customer's clock, rather than the window that was planned.
+    expect(email.text).toContain('Completed: Monday, 2 March 2026, 08:40')
+    expect(email.text).not.toContain('Visit:')
   })
 
   it('says when a postponed visit was planned, why, and by when a new one comes', () => {
