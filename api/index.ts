@@ -36,8 +36,6 @@ export interface ApiDeps {
 
 export interface Api extends ApiServer {
   readonly keys: ApiKeyStore
-  /** Where the first start wrote a new admin key, or undefined when none was written. */
-  readonly bootstrapKeyFile: string | undefined
 }
 
 /** The file holding the admin key made on first start. */
@@ -50,8 +48,8 @@ export function createApi(deps: ApiDeps): Api {
   const { config, fleet, dispatch } = deps
   mkdirSync(config.data.dir, { recursive: true })
   const keys = new ApiKeyStore(join(config.data.dir, 'api-keys.sqlite'))
-  const bootstrapKeyFile = ensureAdminKey(config, keys, deps.logger)
-  const knowsTechnician = (id: string): boolean => fleet.data.technicians.some((t) => t.id === id)
+  ensureAdminKey(config, keys, deps.logger)
+  const knowsTechnician = (id: string): boolean => fleet.technician(id) !== undefined
   const server = createApiServer({
     config,
     logger: deps.logger,
@@ -76,7 +74,6 @@ export function createApi(deps: ApiDeps): Api {
     app: server.app,
     routes: server.routes,
     keys,
-    bootstrapKeyFile,
     get url() { return server.url },
     ready: () => server.ready(),
     start: () => server.start(),
@@ -91,13 +88,12 @@ export function createApi(deps: ApiDeps): Api {
  * Without any admin key nobody could issue keys, so the first start makes one and writes it
  * to a file only its owner can read; the log says where, never what.
  */
-function ensureAdminKey(config: Config, keys: ApiKeyStore, logger: Logger): string | undefined {
-  if (config.api.adminKey !== '' || keys.hasActiveAdmin()) return undefined
+function ensureAdminKey(config: Config, keys: ApiKeyStore, logger: Logger): void {
+  if (config.api.adminKey !== '' || keys.hasActiveAdmin()) return
   const { key, info } = keys.create({ name: 'first admin key', role: 'admin' })
   const file = adminKeyFile(config)
   writeFileSync(file, `${key}\n`, { mode: 0o600 })
   logger.warn({ keyId: info.id, file }, 'no admin API key existed: made one and wrote it to the file')
-  return file
 }
 
 export { ApiKeyStore } from './keys/key-store.js'

@@ -29,7 +29,7 @@ const TITLES: Readonly<Record<number, string>> = {
   429: 'Too many requests', 500: 'Internal error', 503: 'Service unavailable',
 }
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
+const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
 export function problem(request: FastifyRequest, status: number, code: string, detail: string): Problem {
   return {

@@ -19,7 +19,7 @@ export const instantBody = z.union([
   z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
 ], { error: INSTANT_RULE }).describe('epoch milliseconds, or ISO 8601 with offset')
 
-export const MAX_PAGE_SIZE = 200
+const MAX_PAGE_SIZE = 200
 export const paging = {
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

@@ -22,8 +22,7 @@ export const SILENCE_RESOLVER = 'forewarn-gateway'
  */
 export function cancelResolvedSilence(event: DeviceEvent, deps: SilenceResolvedDeps): string[] {
   if (event.kind !== 'resumed') return []
-  const deviceIds = deps.fleet.data.devices.filter((d) => d.assetId === event.assetId).map((d) => d.id)
-  const stillSilent = deps.board.view(event.assetId, deviceIds).devices.some((d) => d.status === 'silent')
+  const stillSilent = deps.board.view(event.assetId, deps.fleet.deviceIdsOf(event.assetId)).devices.some((d) => d.status === 'silent')
   if (stillSilent) return []
   const { items } = deps.dispatch.listWorkOrders({ assetId: event.assetId, status: 'open', limit: 50 })
   const waiting = items.filter((w) => w.failureMode === SILENT_DEVICE_MODE && (w.status === 'proposed' || w.status === 'scheduled'))

@@ -16,6 +16,8 @@ export interface FleetIndex {
   readonly technicians: ReadonlyMap<string, Technician>
   readonly assets: ReadonlyMap<string, Asset>
   readonly devices: ReadonlyMap<string, Device>
+  /** Device ids by the asset they report for. */
+  readonly devicesByAsset: ReadonlyMap<string, readonly string[]>
 }
 
 /**
@@ -45,9 +47,16 @@ function buildIndex(data: FleetData): { index: FleetIndex, problems: FleetProble
     technicians: indexById(data.technicians, 'technicians', problems),
     assets: indexById(data.assets, 'assets', problems),
     devices: indexById(data.devices, 'devices', problems),
+    devicesByAsset: groupDevices(data.devices),
   }
   problems.push(...referenceProblems(index))
   return { index, problems }
+}
+
+function groupDevices(devices: readonly Device[]): Map<string, string[]> {
+  const byAsset = new Map<string, string[]>()
+  for (const device of devices) byAsset.set(device.assetId, [...(byAsset.get(device.assetId) ?? []), device.id])
+  return byAsset
 }
 
 /** The error for a list of problems; the message names each one. */

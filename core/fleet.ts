@@ -40,6 +40,8 @@ export class Fleet {
   technician(technicianId: string): Technician | undefined { return this.#index.technicians.get(technicianId) }
   asset(assetId: string): Asset | undefined { return this.#index.assets.get(assetId) }
   device(deviceId: string): Device | undefined { return this.#index.devices.get(deviceId) }
+  /** The ids of the devices that report for an asset (none for an unknown asset). */
+  deviceIdsOf(assetId: string): readonly string[] { return this.#index.devicesByAsset.get(assetId) ?? [] }
   equipmentType(typeId: string): EquipmentType | undefined {
     return Object.hasOwn(this.data.equipmentTypes, typeId) ? this.data.equipmentTypes[typeId] : undefined
   }

@@ -23,7 +23,7 @@ export function scopeProblem(
   if (customerId !== undefined && fleet.customer(customerId) === undefined) {
     return { field: 'customerId', message: `no customer ${customerId}` }
   }
-  if (technicianId !== undefined && !fleet.data.technicians.some((t) => t.id === technicianId)) {
+  if (technicianId !== undefined && fleet.technician(technicianId) === undefined) {
     return { field: 'technicianId', message: `no technician ${technicianId}` }
   }
   return null

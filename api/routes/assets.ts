@@ -160,7 +160,8 @@ export function canSee(fleet: Fleet, principal: Principal, asset: Asset): boolea
   if (site === undefined) return false
   if (principal.role === 'customer') return site.customerId === customerScope(principal)
   if (principal.role === 'technician') {
-    const technician = fleet.data.technicians.find((t) => t.id === technicianScope(principal))
+    const scope = technicianScope(principal)
+    const technician = scope === undefined ? undefined : fleet.technician(scope)
     return technician?.siteIds.includes(site.id) ?? false
   }
   return true
@@ -188,8 +189,7 @@ function describeAsset(sources: AssetSources, asset: Asset, open: WorkOrderView[
   const { fleet } = sources
   const site = fleet.site(asset.siteId)
   const type = fleet.equipmentType(asset.equipmentType)
-  const deviceIds = fleet.data.devices.filter((d) => d.assetId === asset.id).map((d) => d.id)
-  const board = sources.board.view(asset.id, deviceIds)
+  const board = sources.board.view(asset.id, fleet.deviceIdsOf(asset.id))
   const latest = board.latest.map((l) => ({ ...l, unit: type?.metrics[l.metric]?.unit ?? '' }))
   const now = sources.dispatch.now()
   return {

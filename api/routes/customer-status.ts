@@ -117,7 +117,7 @@ function openWorkOrders(sources: StatusSources, customerId: string): WorkOrderVi
 function caseOf(fleet: Fleet, workOrder: WorkOrderView, now: number, zone: string): Case {
   const asset = fleet.asset(workOrder.assetId)
   const owner = fleet.planner(workOrder.ownerId)
-  const technician = fleet.data.technicians.find((t) => t.id === workOrder.technicianId)
+  const technician = workOrder.technicianId === null ? undefined : fleet.technician(workOrder.technicianId)
   const attention: Case['attention'] = []
   if (workOrder.dueBy < now) attention.push('overdue')
   if (workOrder.escalationLevel > 0) attention.push('escalated')

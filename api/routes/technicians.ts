@@ -22,7 +22,7 @@ const technicianSchema = z.object({
 /** Technicians and their schedules; a technician key sees itself only. */
 export function technicianRoutes(app: ApiApp, fleet: Fleet, dispatch: Pick<Dispatch, 'listWorkOrders' | 'now'>): void {
   const visible = (principal: Principal, id: string): Technician => {
-    const technician = fleet.data.technicians.find((t) => t.id === id)
+    const technician = fleet.technician(id)
     const scope = technicianScope(principal)
     if (technician === undefined || (principal.role === 'technician' && scope !== id)) {
       throw new TechnicianNotFoundError(id)

@@ -3,6 +3,7 @@ import pretty from 'pino-pretty'
 import { join, resolve } from 'node:path'
 import { createLogger, loadConfig, loadServiceFleet, type Signal, type WorkOrder, type Fleet } from '../../core/index.js'
 import { createProgressBar, runFleetSimulation } from '../../simulator/index.js'
+import { adminKeyFile } from '../../api/index.js'
 import { createService } from '../service.js'
 import { DEMO_DURATION_MS, DEMO_SPEED, demoDegradations, demoStartTime } from '../demo-plan.js'
 import { exitWithError, parseFlags } from './args.js'
@@ -52,7 +53,7 @@ try {
   Planner key:       ${plannerKey}
   Work orders (API): curl -H 'Authorization: Bearer ${plannerKey}' ${service.httpUrl}/api/work-orders
   API description:   ${service.httpUrl}/docs (paste the planner key under "Authorize")
-  Admin key:         in ${resolve(join(config.data.dir, 'admin-api-key'))}
+  Admin key:         ${config.api.adminKey === '' ? `in ${resolve(adminKeyFile(config))}` : 'FOREWARN_API_ADMIN_KEY'}
   Health, metrics:   ${service.httpUrl}/healthz  ${service.httpUrl}/metrics
   MQTT broker:       ${service.mqttUrl} (port ${service.gateway.port})
   Customer emails:   ${config.smtp.url === '' ? `written to ${mailDir}` : 'sent over SMTP'}

@@ -19,7 +19,7 @@ describe('dead-letter routes', () => {
   beforeAll(async () => {
     const ring = new DeadLetterRing(10)
     for (let at = 1; at <= 4; at++) ring.push(letter(at, at % 2 === 0 ? 'even' : 'odd'))
-    const gateway = { deadLetters: (q = {}) => ring.query(q), deadLetterCount: 4 }
+    const gateway = { deadLetters: (q = {}) => ring.query(q), deadLetterCount: ring.size }
     const ingest = { deadLetters: () => [...refused], deadLetterTotal: 7 }
     server = apiServerWith([(app) => deadLetterRoutes(app, gateway, ingest)])
     await server.ready()

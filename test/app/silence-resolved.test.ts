@@ -10,7 +10,7 @@ const event = (deviceId: string, kind: DeviceEvent['kind'], time: number): Devic
 
 /** Two devices report for pump-1; dispatch is a fake holding one work order per status asked. */
 function setUp(statuses: Array<WorkOrderView['status']>) {
-  const fleet = { data: { devices: [{ id: 'dev-a', assetId: 'pump-1' }, { id: 'dev-b', assetId: 'pump-1' }] } } as unknown as Fleet
+  const fleet = { deviceIdsOf: (assetId: string) => (assetId === 'pump-1' ? ['dev-a', 'dev-b'] : []) } as unknown as Fleet
   const workOrders = statuses.map((status, i) => ({ id: `wo-${i}`, assetId: 'pump-1', failureMode: 'telemetry_lost', status }))
   const commands: Array<[string, WorkOrderCommand]> = []
   const dispatch = {
