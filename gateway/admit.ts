@@ -60,7 +60,7 @@ export async function admitTelemetry(deps: AdmitDeps, packet: PublishPacket, mes
     return handoffFailed(deps, packet, message, err)
   }
 
-  deps.metrics.readingsAccepted.inc(readings.length)
+  deps.metrics.hot.readingsAccepted += readings.length
   deps.onAccepted(readings.length)
   deps.onTelemetryAccepted(device, message.arrivedAt)
   return null

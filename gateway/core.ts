@@ -68,7 +68,7 @@ export class GatewayCore {
       marker: this.marker,
       redeliveries: this.#redeliveries,
       brokerId: options.brokerId,
-      throttle: options.throttle ?? (async () => true),
+      throttle: options.throttle ?? (() => true),
       onReadings: this.deps.onReadings,
       onTelemetryAccepted: (device, arrivedAt) => lifecycle.telemetryAccepted(device, arrivedAt),
       onStatus: (device, status, time, origin) => lifecycle.statusReported(device, status, time, origin),
@@ -81,10 +81,14 @@ export class GatewayCore {
   }
 
   /** Holds a device's message until its rate limit allows it; false when `stopping` aborted. */
-  async throttle(deviceId: string, stopping: AbortSignal): Promise<boolean> {
+  /** Synchronous when no wait is due (nearly always), so a message within the rate costs no promise. */
+  throttle(deviceId: string, stopping: AbortSignal): boolean | Promise<boolean> {
     const waitMs = this.#rateLimiter.delayFor(deviceId, performance.now())
     if (waitMs <= 0) return !stopping.aborted
+    return this.#wait(deviceId, waitMs, stopping)
+  }
 
+  async #wait(deviceId: string, waitMs: number, stopping: AbortSignal): Promise<boolean> {
     this.metrics.throttled.inc()
     const admitted = this.#throttleLog.admit(deviceId, this.clock.now())
     if (admitted !== null) {

@@ -6,7 +6,7 @@ import type { OversizeMarker } from './frame-limit.js'
 import {
   admitFault, admitStatus, admitTelemetry, defuse, refuseWhole, type AdmitDeps, type Message,
 } from './admit.js'
-import type { RedeliveryMemory } from './redelivery.js'
+import type { Handling, RedeliveryMemory } from './redelivery.js'
 
 /*
  * Every device PUBLISH passes through aedes' authorizePublish hook, and this is where the
@@ -35,13 +35,8 @@ export interface PublishGateDeps extends AdmitDeps {
   marker: OversizeMarker
   redeliveries: RedeliveryMemory
   /** Waits out the device's rate limit; false when the gateway stopped meanwhile. */
-  throttle: (deviceId: string) => Promise<boolean>
+  throttle: (deviceId: string) => boolean | Promise<boolean>
 }
-
-/** The label sets of messagesReceived, made once rather than per message. */
-const RECEIVED_LABELS = {
-  telemetry: { kind: 'telemetry' }, status: { kind: 'status' }, events: { kind: 'events' }, other: { kind: 'other' },
-} as const
 
 type AuthorizePublish = (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void) => void
 
@@ -96,26 +91,26 @@ export async function admitPublish(
   const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
   const message: Message = { device, topic: packet.topic, payload, arrivedAt: deps.clock.now(), isWill }
   const kind = publishKind(device.id, packet.topic)
-  deps.metrics.messagesReceived.inc(RECEIVED_LABELS[kind ?? 'other'])
+  deps.metrics.hot.received[kind ?? 'other'] += 1
   const { messageId } = packet
-  if (packet.qos === 0 || messageId === undefined) return admitOnce(deps, packet, message, { kind, previous: null })
+  if (packet.qos === 0 || messageId === undefined) return admitOnce(deps, packet, message, { kind, earlier: null })
 
   // Registered before the first await, so a copy parsed from the same read finds this one.
-  const check = deps.redeliveries.begin(device.id, messageId, payload)
+  const { handling, earlier } = deps.redeliveries.begin(device.id, messageId, payload)
   try {
-    const error = await admitOnce(deps, packet, message, { kind, previous: packet.dup ? check.previous : null })
-    check.settle(error === null)
+    const error = await admitOnce(deps, packet, message, { kind, earlier: packet.dup ? earlier : null })
+    handling.settle(error === null)
     return error
   } catch (err: unknown) {
-    check.settle(false)
+    handling.settle(false)
     throw err
   }
 }
 
 interface Admission {
   kind: ReturnType<typeof publishKind>
-  /** The outcome of an earlier copy of this DUP-flagged message, if any. */
-  previous: Promise<boolean> | null
+  /** An earlier copy of this DUP-flagged message, if any. */
+  earlier: Handling | null
 }
 
 async function admitOnce(
@@ -124,10 +119,14 @@ async function admitOnce(
   message: Message,
   admission: Admission,
 ): Promise<Error | null> {
-  if (!message.isWill && !(await deps.throttle(message.device.id))) {
-    return new GatewayError('FW_ERR_GW_NOT_STARTED', 'the gateway stopped while the message waited')
+  if (!message.isWill) {
+    // Awaited only when the rate limit made it wait: awaiting a plain boolean costs a turn.
+    const admitted = deps.throttle(message.device.id)
+    if (admitted === false || (admitted !== true && !(await admitted))) {
+      return new GatewayError('FW_ERR_GW_NOT_STARTED', 'the gateway stopped while the message waited')
+    }
   }
-  if (admission.previous !== null && await admission.previous) {
+  if (admission.earlier !== null && await admission.earlier.wasAcknowledged()) {
     skipRepeat(deps, packet, message)
     return null
   }

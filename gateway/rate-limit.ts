@@ -21,11 +21,16 @@ export class DeviceRateLimiter {
 
   /** Takes a token for the device's next message; returns how long to hold it first (ms). */
   delayFor(deviceId: string, now: number): number {
-    const bucket = this.#buckets.get(deviceId) ?? { tokens: this.#burst, at: now }
+    let bucket = this.#buckets.get(deviceId)
+    if (bucket === undefined) {
+      bucket = { tokens: this.#burst, at: now }
+      this.#buckets.set(deviceId, bucket)
+    }
     const refilled = Math.min(this.#burst, bucket.tokens + ((now - bucket.at) * this.#perSecond) / 1000)
     // A negative balance is a token already promised to a message that is waiting.
     const tokens = refilled - 1
-    this.#buckets.set(deviceId, { tokens, at: now })
+    bucket.tokens = tokens
+    bucket.at = now
     return tokens >= 0 ? 0 : (-tokens * 1000) / this.#perSecond
   }
 

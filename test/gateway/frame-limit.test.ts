@@ -1,5 +1,6 @@
+import { Duplex } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { FrameFilter, OversizeMarker } from '../../gateway/frame-limit.js'
+import { FrameFilter, limitInbound, OversizeMarker } from '../../gateway/frame-limit.js'
 import { connectFrame, DISCONNECT, publishFrame, publishHead } from './raw-mqtt.js'
 
 const LIMIT = 100
@@ -91,5 +92,60 @@ describe('FrameFilter', () => {
 
     expect(mine.decode(other.encode(10, Buffer.from('ab')))).toBeNull()
     expect(mine.decode(mine.encode(10, Buffer.from('ab')))).toEqual({ payloadBytes: 10, preview: Buffer.from('ab') })
+  })
+})
+
+/** A socket stand-in that records each write it is handed: one entry per system call it would make. */
+class RecordingSocket extends Duplex {
+  readonly calls: string[][] = []
+
+  override _read(): void {}
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.calls.push([chunk.toString()])
+    callback()
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: () => void): void {
+    this.calls.push(chunks.map(({ chunk }) => chunk.toString()))
+    callback()
+  }
+}
+
+/** Ends the test's connection abruptly; the abort it reports then is expected. */
+function close(connection: Duplex): void {
+  connection.on('error', () => undefined)
+  connection.destroy()
+}
+
+describe('limitInbound', () => {
+  it('hands the socket everything written while corked in one write (PUBACKs of a group commit)', async () => {
+    const socket = new RecordingSocket()
+    const connection = limitInbound(socket, { maxPayloadBytes: LIMIT, marker: new OversizeMarker() })
+
+    // As mqtt-packet writes each packet: cork, write its pieces, uncork on the next tick.
+    for (const packet of ['ack-1', 'ack-2', 'ack-3']) {
+      connection.cork()
+      connection.write(`${packet}:head`)
+      connection.write(`${packet}:id`)
+      process.nextTick(() => connection.uncork())
+    }
+    await new Promise((resolve) => setImmediate(resolve))
+
+    expect(socket.calls).toEqual([[
+      'ack-1:head', 'ack-1:id', 'ack-2:head', 'ack-2:id', 'ack-3:head', 'ack-3:id',
+    ]])
+    close(connection)
+  })
+
+  it('still writes at once when nothing corked it', async () => {
+    const socket = new RecordingSocket()
+    const connection = limitInbound(socket, { maxPayloadBytes: LIMIT, marker: new OversizeMarker() })
+
+    connection.write('connack')
+    await new Promise((resolve) => setImmediate(resolve))
+
+    expect(socket.calls).toEqual([['connack']])
+    close(connection)
   })
 })
