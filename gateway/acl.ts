@@ -1,15 +1,27 @@
-import { TOPIC_ROOT, parseDeviceTopic, type DeviceTopicKind } from '../core/index.js'
+import { TOPIC_ROOT, type DeviceTopicKind } from '../core/index.js'
 
 /*
  * Topic ACL. A device owns exactly the topics under its own id (core/topics.ts). Fleet ids
  * cannot contain '/', '+' or '#', so a prefix check on the id level is exact.
  */
 
-/** The kind of the device's own topic it publishes to; null for any other topic. */
+const SLASH = 0x2f
+const KINDS: readonly DeviceTopicKind[] = ['telemetry', 'status', 'events']
+
+/**
+ * The kind of the device's own topic it publishes to; null for any other topic. Runs on
+ * every message, so it compares in place rather than splitting the topic (which made an
+ * array and five strings per message): `<root>/<deviceId>/` and then exactly one kind.
+ */
 export function publishKind(deviceId: string, topic: string): DeviceTopicKind | null {
-  const parsed = parseDeviceTopic(topic)
-  if (parsed === null || parsed.deviceId !== deviceId) return null
-  return parsed.kind
+  const idAt = TOPIC_ROOT.length + 1
+  const kindAt = idAt + deviceId.length + 1
+  if (!topic.startsWith(TOPIC_ROOT) || topic.charCodeAt(idAt - 1) !== SLASH) return null
+  if (!topic.startsWith(deviceId, idAt) || topic.charCodeAt(kindAt - 1) !== SLASH) return null
+  for (const kind of KINDS) {
+    if (topic.length === kindAt + kind.length && topic.startsWith(kind, kindAt)) return kind
+  }
+  return null
 }
 
 /**
