@@ -53,6 +53,8 @@ export class SpoolLog {
   #saveTimer: NodeJS.Timeout | undefined
   #saving: Promise<void> = Promise.resolve()
   #reader: { segment: number, handle: FileHandle } | undefined
+  /** Set by close(): a read still in flight then must not open a handle nobody will close. */
+  #isClosed = false
 
   constructor(options: SpoolLogOptions) {
     this.#options = options
@@ -66,6 +68,7 @@ export class SpoolLog {
 
   async open(): Promise<OpenedSpool> {
     const { dir } = this.#options
+    this.#isClosed = false
     await mkdir(dir, { recursive: true })
     await lockDirectory(dir)
     try {
@@ -158,6 +161,7 @@ export class SpoolLog {
   }
 
   async close(): Promise<void> {
+    this.#isClosed = true
     clearTimeout(this.#saveTimer)
     this.#saveTimer = undefined
     await this.#saving
@@ -180,8 +184,14 @@ export class SpoolLog {
   async #startSegment(segment: number): Promise<void> {
     const file = segmentPath(this.#options.dir, segment)
     const handle = await open(file, SEGMENT_OPEN_FLAGS)
-    await handle.write(SEGMENT_MAGIC, 0, HEADER_BYTES, 0)
-    await syncDirectory(this.#options.dir)
+    try {
+      await handle.write(SEGMENT_MAGIC, 0, HEADER_BYTES, 0)
+      await syncDirectory(this.#options.dir)
+    } catch (err: unknown) {
+      // Closed here, not left to the garbage collector (Node's DEP0137 warning).
+      await handle.close().catch(() => undefined)
+      throw err
+    }
     await this.#active?.close()
     this.#active = handle
     this.#activeSegment = segment
@@ -235,6 +245,11 @@ export class SpoolLog {
     await this.#reader?.handle.close()
     this.#reader = undefined
     const handle = await open(segmentPath(this.#options.dir, segment), 'r')
+    if (this.#isClosed) {
+      // close() ran while this read waited for the file: nobody would close the handle.
+      await handle.close()
+      throw new SpoolFailedError('spool was closed during a read', { details: { dir: this.#options.dir } })
+    }
     this.#reader = { segment, handle }
     return handle
   }
