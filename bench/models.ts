@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util'
 import {
   createLogger, createMetricsRegistry, loadConfig, loadFleet, type MetricProfile, type Reading,
 } from '../core/index.js'
-import { createModels, createStreamDetector, type ModelSettings, type StreamDetector } from '../models/index.js'
+import {
+  NoveltyScore, createModels, createStreamDetector, streamContext, type ModelSettings, type StreamDetector,
+} from '../models/index.js'
 
 /**
  * `npm run bench -- models [--runs N] [--json]`: cost per reading (ns) and memory per stream
@@ -32,6 +34,14 @@ const PROFILED: MetricProfile = {
   unit: 'mm/s', failureLimit: 11.2, direction: 'above', failureMode: 'bearing_wear', physicalMin: 0, physicalMax: 100,
 }
 
+/** Bytes per instance of the full stack and of its parts (settledBreakdown). */
+interface Breakdown {
+  profiledStream: number
+  unprofiledStream: number
+  novelty: number
+  context: number
+}
+
 interface Figure {
   median: number
   min: number
@@ -54,6 +64,7 @@ export async function runBenchmark(argv: string[]): Promise<Record<string, unkno
     modelsObserveNsPerReading: repeat(runs, () => timeModels()),
     profiledBytesPerStream: repeat(Math.min(runs, 5), () => streamBytes(settings, PROFILED, gc)),
     unprofiledBytesPerStream: repeat(Math.min(runs, 5), () => streamBytes(settings, undefined, gc)),
+    settledBytes: await settledBreakdown(settings, gc),
   }
   print(`full stack, metric with a failure limit (range, novelty, sensor health, z-score, CUSUM + weekly profile, `
     + `trend bank): ${show(results.profiledNsPerReading)} ns/reading`)
@@ -63,6 +74,13 @@ export async function runBenchmark(argv: string[]): Promise<Record<string, unkno
   print(`memory per stream, full stack with the trend bank (heap + typed-array data): `
     + `${show(results.profiledBytesPerStream)} bytes`)
   print(`memory per stream, without the trend (unprofiled metric): ${show(results.unprofiledBytesPerStream)} bytes`)
+  const parts = results.settledBytes
+  print(`breakdown, each measured once the freed typed-array data is returned (see settledBreakdown): `
+    + `full stack ${parts.profiledStream} bytes with the trend, ${parts.unprofiledStream} without; of which `
+    + `trend (bank, level history, degradation numbers) ${parts.profiledStream - parts.unprofiledStream}, `
+    + `novelty score ${parts.novelty}, stream context with its asset id ${parts.context}, `
+    + `the rest (range, sensor health, z-score, CUSUM with its weekly profile) `
+    + `${parts.unprofiledStream - parts.novelty - parts.context}`)
   print(`(median, with min..max over ${runs} runs of ${TIMED_STREAMS} streams × ${TIMED_READINGS} readings; `
     + `memory over ${MEMORY_STREAMS} streams after ${MEMORY_READINGS} readings each)`)
   return { benchmark: 'models', runs, machine, ...results }
@@ -120,6 +138,54 @@ function streamBytes(settings: ModelSettings, profile: MetricProfile | undefined
   gc()
   const bytes = (retainedBytes() - before) / MEMORY_STREAMS
   return detectors.length > 0 ? bytes : 0
+}
+
+/**
+ * Memory per instance for the breakdown, as streamBytes but with a pause after each collection:
+ * V8 returns the data of dead typed arrays on a background thread, so right after gc()
+ * `arrayBuffers` may still count buffers of earlier runs, and the headline figures above, taken
+ * without the pause, vary by a factor of two from run to run (min..max). Median of 5.
+ */
+async function settledBreakdown(settings: ModelSettings, gc: () => void): Promise<Breakdown> {
+  const series = syntheticSeries(MEMORY_READINGS)
+  const feed = (observe: (time: number, value: number) => unknown): void => {
+    for (let r = 0; r < MEMORY_READINGS; r++) observe(START + r * FIVE_MINUTES, series[r] ?? 0)
+  }
+  const stream = (profile: MetricProfile | undefined) => (i: number): unknown => {
+    const detector = createStreamDetector({ assetId: `a-${i}`, metric: 'vibration_rms', profile, settings })
+    feed((time, value) => detector.observe(time, value))
+    return detector
+  }
+  return {
+    profiledStream: await settledBytes(gc, stream(PROFILED)),
+    unprofiledStream: await settledBytes(gc, stream(undefined)),
+    novelty: await settledBytes(gc, () => {
+      const novelty = new NoveltyScore(settings.warmupReadings)
+      feed((time, value) => novelty.observe(time, value))
+      return novelty
+    }),
+    context: await settledBytes(gc, (i) => streamContext(`a-${i}`, 'vibration_rms', PROFILED)),
+  }
+}
+
+async function settledBytes(gc: () => void, build: (i: number) => unknown): Promise<number> {
+  const settle = async (): Promise<void> => {
+    gc()
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    gc()
+  }
+  const samples: number[] = []
+  for (let run = 0; run < 5; run++) {
+    await settle()
+    const before = retainedBytes()
+    const kept = Array.from({ length: MEMORY_STREAMS }, (_, i) => build(i))
+    await settle()
+    samples.push((retainedBytes() - before) / kept.length)
+    // Dropped before the next run's baseline: a suspended async frame would keep it alive.
+    kept.length = 0
+  }
+  samples.sort((a, b) => a - b)
+  return Math.round(samples[2] ?? 0)
 }
 
 /** Heap in use plus ArrayBuffer backing stores (typed-array data beyond 64 bytes lives outside the heap). */

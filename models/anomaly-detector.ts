@@ -1,7 +1,7 @@
 import type { Config, EvidencePoint, Severity } from '../core/index.js'
-import { Episode } from './episode.js'
+import { EPISODE_SIZE, EpisodeRule } from './episode.js'
 import type { Finding } from './finding.js'
-import { RobustBaseline, type BaselineState } from './robust-baseline.js'
+import { BASELINE_STATE_SIZE, RobustBaseline, type BaselineState } from './robust-baseline.js'
 import type { StreamContext } from './stream-context.js'
 import { anomalySentence } from './summary.js'
 
@@ -29,6 +29,14 @@ const QUIET_HOURS = 6
 const REBASELINE_HOURS = 72
 const HOUR_MS = 3_600_000
 
+// Layout of the detector's numbers in its state buffer: the run of outliers, the episode, the baseline's.
+const RUN = 0
+const EPISODE_AT = 1
+const BASELINE_AT = EPISODE_AT + EPISODE_SIZE
+/** Numbers the z-score detector keeps in its stream's state buffer, its baseline's included. */
+export const ANOMALY_STATE_SIZE = BASELINE_AT + BASELINE_STATE_SIZE
+const EPISODE = new EpisodeRule(QUIET_HOURS)
+
 /** Settings the anomaly detector reads from `config.models`. */
 export type AnomalySettings = Pick<Config['models'], 'warmupReadings' | 'anomalyZ' | 'anomalyMinRun'>
 
@@ -50,15 +58,21 @@ export class AnomalyDetector {
   readonly #ctx: StreamContext
   readonly #settings: AnomalySettings
   readonly #baseline: RobustBaseline
-  readonly #episode = new Episode(QUIET_HOURS)
-  #run = 0
+  readonly #s: Float64Array
+  readonly #at: number
+  /** The episode's first and peak readings: objects only while an episode is being watched. */
   #first: EvidencePoint | null = null
   #peak: EvidencePoint | null = null
 
-  constructor(ctx: StreamContext, settings: AnomalySettings) {
+  /** `state` and `at`: where its numbers live (the stream's buffer); its own buffer if not given. */
+  constructor(ctx: StreamContext, settings: AnomalySettings, state = new Float64Array(ANOMALY_STATE_SIZE), at = 0) {
     this.#ctx = ctx
     this.#settings = settings
-    this.#baseline = new RobustBaseline(settings.warmupReadings)
+    this.#s = state
+    this.#at = at
+    this.#baseline = new RobustBaseline(settings.warmupReadings, state, at + BASELINE_AT)
+    state[at + RUN] = 0
+    EPISODE.init(state, at + EPISODE_AT)
   }
 
   get baseline(): BaselineState { return this.#baseline.state }
@@ -74,7 +88,7 @@ export class AnomalyDetector {
       return { score: 0, finding: null, isRebaselined: false }
     }
 
-    if (this.#episode.expire(time)) this.#first = this.#peak = null
+    if (EPISODE.expire(this.#s, this.#at + EPISODE_AT, time)) this.#first = this.#peak = null
     const score = this.#baseline.score(value)
     const point: EvidencePoint = { metric: this.#ctx.metric, time, value, score: round(score) }
     const isSeasonal = Math.abs(value - usual) <= this.#settings.anomalyZ * this.#baseline.spread
@@ -84,41 +98,48 @@ export class AnomalyDetector {
   }
 
   #outlier(point: EvidencePoint): Finding | null {
-    this.#run++
-    if (this.#run === 1 && !this.#episode.isOpen) {
+    const s = this.#s
+    const at = this.#at
+    const run = (s[at + RUN] ?? 0) + 1
+    s[at + RUN] = run
+    if (run === 1 && !EPISODE.isOpen(s, at + EPISODE_AT)) {
       this.#first = point
       this.#peak = point
     }
     if (Math.abs(point.score ?? 0) > Math.abs(this.#peak?.score ?? 0)) this.#peak = point
-    if (!this.#episode.isOpen && this.#run < this.#settings.anomalyMinRun) return null
+    if (!EPISODE.isOpen(s, at + EPISODE_AT) && run < this.#settings.anomalyMinRun) return null
 
     const peakZ = Math.abs(this.#peak?.score ?? 0)
     const isCritical = peakZ >= CRITICAL_Z_FACTOR * this.#settings.anomalyZ
     const severity: Severity = isCritical ? 'critical' : 'warning'
-    const change = this.#episode.active(point.time, severity, this.#first?.time ?? point.time)
+    const change = EPISODE.active(s, at + EPISODE_AT, point.time, severity, this.#first?.time ?? point.time)
     return change === null ? null : this.#finding(point, severity)
   }
 
   #inlier(point: EvidencePoint): null {
-    this.#run = 0
-    if (!this.#episode.isOpen) {
+    const s = this.#s
+    const at = this.#at
+    s[at + RUN] = 0
+    if (!EPISODE.isOpen(s, at + EPISODE_AT)) {
       this.#baseline.learn(point.time, point.value)
       return null
     }
 
     const isCalm = Math.abs(point.score ?? 0) <= EXIT_Z_FRACTION * this.#settings.anomalyZ
-    if (isCalm) this.#episode.quiet(point.time)
-    else this.#episode.undecided()
-    if (!this.#episode.isOpen) this.#first = this.#peak = null
+    if (isCalm) EPISODE.quiet(s, at + EPISODE_AT, point.time)
+    else EPISODE.undecided(s, at + EPISODE_AT)
+    if (!EPISODE.isOpen(s, at + EPISODE_AT)) this.#first = this.#peak = null
     return null
   }
 
   #rebaselineIfStale(time: number): boolean {
-    const start = this.#episode.start
+    const s = this.#s
+    const at = this.#at
+    const start = EPISODE.start(s, at + EPISODE_AT)
     if (start === null || time - start < REBASELINE_HOURS * HOUR_MS) return false
     this.#baseline.reset()
-    this.#episode.close()
-    this.#run = 0
+    EPISODE.close(s, at + EPISODE_AT)
+    s[at + RUN] = 0
     this.#first = this.#peak = null
     return true
   }

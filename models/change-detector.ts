@@ -1,5 +1,5 @@
 import type { Config, EvidencePoint } from '../core/index.js'
-import { Episode } from './episode.js'
+import { EPISODE_SIZE, EpisodeRule } from './episode.js'
 import type { Finding } from './finding.js'
 import { SeasonalProfile } from './seasonal-profile.js'
 import type { StreamContext } from './stream-context.js'
@@ -54,14 +54,40 @@ const HOUR_MS = 3_600_000
 /** Settings the change detector reads from `config.models`. */
 export type ChangeSettings = Pick<Config['models'], 'warmupReadings' | 'cusumSlack' | 'cusumThreshold'>
 
-/** One side of the two-sided CUSUM: the sum, since when it has been above zero, its evidence. */
-interface Side {
-  sum: number
-  start: number
-  readings: number
-  zTotal: number
-  first: EvidencePoint | null
-}
+// Layout of the detector's numbers in its state buffer. First its own numbers:
+const SEEN = 0
+const FIRST_TIME = 1
+const LAST_TIME = 2
+const MEAN_ABS = 3
+const RESIDUALS = 4
+const BLOCK_MEAN_ABS = 5
+const BLOCKS = 6
+const BLOCK_HOUR = 7
+const BLOCK_SUM = 8
+const BLOCK_COUNT = 9
+const BLOCK_LAST_TIME = 10
+const BLOCK_LAST_VALUE = 11
+const BLOCK_EXPECTED = 12
+const PEAK = 13
+// ...then one side of the two-sided CUSUM each: the sum, since when it has been above zero, the
+// hourly means in it, their total z, and its first hour's evidence (NaN time: none).
+const UP = 14
+const SUM = 0
+const SIDE_START = 1
+const READINGS = 2
+const Z_TOTAL = 3
+const SIDE_FIRST_TIME = 4
+const SIDE_FIRST_VALUE = 5
+const SIDE_FIRST_SCORE = 6
+const SIDE_SIZE = 7
+const DOWN = UP + SIDE_SIZE
+const EPISODE_AT = DOWN + SIDE_SIZE
+/**
+ * Numbers the change detector keeps in its stream's state buffer; the hour-of-week profile's
+ * levels and counts are apart (SeasonalProfile), as float32 and bytes.
+ */
+export const CHANGE_STATE_SIZE = EPISODE_AT + EPISODE_SIZE
+const EPISODE = new EpisodeRule(QUIET_HOURS)
 
 /**
  * Two-sided CUSUM (Page 1954) on hourly mean residuals from the stream's hour-of-week profile,
@@ -75,29 +101,39 @@ interface Side {
 export class ChangeDetector {
   readonly #ctx: StreamContext
   readonly #settings: ChangeSettings
-  readonly #profile = new SeasonalProfile()
-  readonly #episode = new Episode(QUIET_HOURS)
-  readonly #up: Side = emptySide()
-  readonly #down: Side = emptySide()
-  #seen = 0
-  #firstTime = Number.NaN
-  #lastTime = Number.NaN
-  #meanAbs = 0
-  #residuals = 0
-  #blockMeanAbs = 0
-  #blocks = 0
-  #blockHour = Number.NaN
-  #blockSum = 0
-  #blockCount = 0
-  /** The block's latest reading (NaN time: none yet), kept as numbers: no object per reading. */
-  #blockLastTime = Number.NaN
-  #blockLastValue = 0
-  #blockExpected = 0
-  #peak = 0
+  readonly #profile: SeasonalProfile
+  readonly #s: Float64Array
+  readonly #at: number
 
-  constructor(ctx: StreamContext, settings: ChangeSettings) {
+  /**
+   * `state` and `at`: where its numbers live (the stream's buffer), `profile` the hour-of-week
+   * profile (over the stream's buffer too); its own if not given.
+   */
+  constructor(
+    ctx: StreamContext, settings: ChangeSettings,
+    state = new Float64Array(CHANGE_STATE_SIZE), at = 0, profile = new SeasonalProfile(),
+  ) {
     this.#ctx = ctx
     this.#settings = settings
+    this.#profile = profile
+    this.#s = state
+    this.#at = at
+    state[at + SEEN] = 0
+    state[at + FIRST_TIME] = Number.NaN
+    state[at + LAST_TIME] = Number.NaN
+    state[at + MEAN_ABS] = 0
+    state[at + RESIDUALS] = 0
+    state[at + BLOCK_MEAN_ABS] = 0
+    state[at + BLOCKS] = 0
+    state[at + BLOCK_HOUR] = Number.NaN
+    state[at + BLOCK_SUM] = 0
+    state[at + BLOCK_COUNT] = 0
+    state[at + BLOCK_LAST_TIME] = Number.NaN
+    state[at + BLOCK_LAST_VALUE] = 0
+    state[at + BLOCK_EXPECTED] = 0
+    state[at + PEAK] = 0
+    this.#restart()
+    EPISODE.init(state, at + EPISODE_AT)
   }
 
   /**
@@ -105,171 +141,217 @@ export class ChangeDetector {
    * detector is warm); NaN before. Lets the z-score detector leave a weekly pattern alone.
    */
   usualAt(time: number): number {
-    const isWarm = this.#seen > this.#settings.warmupReadings && time - this.#firstTime >= WARMUP_HOURS * HOUR_MS
-    return isWarm ? this.#profile.expected(time) : Number.NaN
+    return this.#isWarm(time) ? this.#profile.expected(time) : Number.NaN
+  }
+
+  /** Warm: more readings than the warm-up and the first one at least WARMUP_HOURS before `time`. */
+  #isWarm(time: number): boolean {
+    const s = this.#s
+    const at = this.#at
+    return (s[at + SEEN] ?? 0) > this.#settings.warmupReadings
+      && time - (s[at + FIRST_TIME] ?? 0) >= WARMUP_HOURS * HOUR_MS
   }
 
   /** Feeds a physically valid reading (not a stuck one), in time order. */
   observe(time: number, value: number): Finding | null {
-    const gapHours = Number.isNaN(this.#lastTime) ? 0 : (time - this.#lastTime) / HOUR_MS
-    if (Number.isNaN(this.#firstTime)) this.#firstTime = time
-    this.#lastTime = time
-    this.#seen++
+    const s = this.#s
+    const at = this.#at
+    const gapHours = Number.isNaN(s[at + LAST_TIME] ?? 0) ? 0 : (time - (s[at + LAST_TIME] ?? 0)) / HOUR_MS
+    if (Number.isNaN(s[at + FIRST_TIME] ?? 0)) s[at + FIRST_TIME] = time
+    s[at + LAST_TIME] = time
+    s[at + SEEN] = (s[at + SEEN] ?? 0) + 1
     if (gapHours > RESTART_GAP_HOURS) this.#restart()
 
     // An hour's block closes with the first reading of a later hour.
     const hour = Math.floor(time / HOUR_MS)
-    const closed = hour !== this.#blockHour ? this.#closeBlock() : null
-    this.#blockHour = hour
+    const closed = hour !== (s[at + BLOCK_HOUR] ?? 0) ? this.#closeBlock() : null
+    s[at + BLOCK_HOUR] = hour
 
     const expected = this.#profile.expected(time)
     if (Number.isNaN(expected)) {
       this.#profile.learn(time, value, gapHours)
       return closed
     }
-    const scale = Math.max(MEAN_AD_TO_SIGMA * this.#meanAbs, floorOf(expected))
+    const scale = Math.max(MEAN_AD_TO_SIGMA * (s[at + MEAN_ABS] ?? 0), floorOf(expected))
     const rawZ = (value - expected) / scale
     const z = Number.isNaN(rawZ) ? 0 : Math.max(-Z_CAP, Math.min(Z_CAP, rawZ))
     this.#learn(time, value, expected, scale, z, gapHours)
     if (Number.isFinite(value - expected)) {
-      this.#blockSum += value - expected
-      this.#blockCount++
-      this.#blockLastTime = time
-      this.#blockLastValue = value
-      this.#blockExpected = expected
+      s[at + BLOCK_SUM] = (s[at + BLOCK_SUM] ?? 0) + (value - expected)
+      s[at + BLOCK_COUNT] = (s[at + BLOCK_COUNT] ?? 0) + 1
+      s[at + BLOCK_LAST_TIME] = time
+      s[at + BLOCK_LAST_VALUE] = value
+      s[at + BLOCK_EXPECTED] = expected
     }
     return closed
   }
 
   /** Standardises the finished hour's mean residual and runs the sums on it. */
   #closeBlock(): Finding | null {
-    const count = this.#blockCount
-    const latestTime = this.#blockLastTime
-    const mean = this.#blockSum / Math.max(count, 1)
-    this.#blockSum = this.#blockCount = 0
-    this.#blockLastTime = Number.NaN
+    const s = this.#s
+    const at = this.#at
+    const count = s[at + BLOCK_COUNT] ?? 0
+    const latestTime = s[at + BLOCK_LAST_TIME] ?? 0
+    const mean = (s[at + BLOCK_SUM] ?? 0) / Math.max(count, 1)
+    s[at + BLOCK_SUM] = s[at + BLOCK_COUNT] = 0
+    s[at + BLOCK_LAST_TIME] = Number.NaN
     if (count === 0 || Number.isNaN(latestTime) || !Number.isFinite(mean)) return null
-    const latest = { metric: this.#ctx.metric, time: latestTime, value: this.#blockLastValue }
+    const latest = { metric: this.#ctx.metric, time: latestTime, value: s[at + BLOCK_LAST_VALUE] ?? 0 }
 
-    const expected = this.#blockExpected
-    const scale = Math.max(MEAN_AD_TO_SIGMA * this.#blockMeanAbs, floorOf(expected))
-    const z = this.#blocks === 0 ? 0 : Math.max(-Z_CAP, Math.min(Z_CAP, mean / scale))
-    if (latest.time - this.#firstTime >= PROFILE_WEEK_HOURS * HOUR_MS) {
-      this.#blocks++
-      const weight = Math.max(1 / this.#blocks, 1 / SCALE_MEMORY_BLOCKS)
-      const deviation = this.#blocks === 1 ? Math.abs(mean) : Math.min(Math.abs(mean), Z_CAP * scale)
-      this.#blockMeanAbs += weight * (deviation - this.#blockMeanAbs)
+    const expected = s[at + BLOCK_EXPECTED] ?? 0
+    const scale = Math.max(MEAN_AD_TO_SIGMA * (s[at + BLOCK_MEAN_ABS] ?? 0), floorOf(expected))
+    const z = (s[at + BLOCKS] ?? 0) === 0 ? 0 : Math.max(-Z_CAP, Math.min(Z_CAP, mean / scale))
+    if (latest.time - (s[at + FIRST_TIME] ?? 0) >= PROFILE_WEEK_HOURS * HOUR_MS) {
+      const blocks = (s[at + BLOCKS] ?? 0) + 1
+      s[at + BLOCKS] = blocks
+      const weight = Math.max(1 / blocks, 1 / SCALE_MEMORY_BLOCKS)
+      const deviation = blocks === 1 ? Math.abs(mean) : Math.min(Math.abs(mean), Z_CAP * scale)
+      const meanAbs = s[at + BLOCK_MEAN_ABS] ?? 0
+      s[at + BLOCK_MEAN_ABS] = meanAbs + weight * (deviation - meanAbs)
     }
 
-    const isWarm = this.#seen > this.#settings.warmupReadings
-      && latest.time - this.#firstTime >= WARMUP_HOURS * HOUR_MS
-    if (!isWarm) return null
+    if (!this.#isWarm(latest.time)) return null
     const point: EvidencePoint = { ...latest, score: Math.round(z * 1000) / 1000 }
-    const blockStart = this.#blockHour * HOUR_MS
-    this.#accumulate(this.#up, z, point, blockStart)
-    this.#accumulate(this.#down, -z, point, blockStart)
+    const blockStart = (s[at + BLOCK_HOUR] ?? 0) * HOUR_MS
+    this.#accumulate(UP, z, point, blockStart)
+    this.#accumulate(DOWN, -z, point, blockStart)
     return this.#judge(point, expected, scale)
   }
 
   #learn(time: number, value: number, expected: number, scale: number, z: number, gapHours: number): void {
+    const s = this.#s
+    const at = this.#at
     // A plain mean of the first residuals, then an exponential mean over about two days.
     const deviation = Math.min(Math.abs(value - expected), Z_CAP * scale)
     if (Number.isFinite(deviation)) {
-      this.#residuals++
-      const weight = Math.max(1 / this.#residuals, Math.min(Math.max(gapHours, 0), 1) / READING_SCALE_MEMORY_HOURS)
-      this.#meanAbs += weight * (deviation - this.#meanAbs)
+      const residuals = (s[at + RESIDUALS] ?? 0) + 1
+      s[at + RESIDUALS] = residuals
+      const weight = Math.max(1 / residuals, Math.min(Math.max(gapHours, 0), 1) / READING_SCALE_MEMORY_HOURS)
+      const meanAbs = s[at + MEAN_ABS] ?? 0
+      s[at + MEAN_ABS] = meanAbs + weight * (deviation - meanAbs)
     }
     if (Math.abs(z) < Z_CAP) this.#profile.learn(time, value, gapHours)
   }
 
-  /** `blockStart`: the start of the hour whose mean this is; a shift is dated from it. */
-  #accumulate(side: Side, z: number, point: EvidencePoint, blockStart: number): void {
+  /**
+   * `side`: UP or DOWN, where the side's numbers are; `blockStart`: the start of the hour whose
+   * mean this is (a shift is dated from it).
+   */
+  #accumulate(side: number, z: number, point: EvidencePoint, blockStart: number): void {
+    const s = this.#s
+    const at = this.#at + side
     const cap = SUM_CAP_FACTOR * this.#settings.cusumThreshold
-    const sum = Math.min(Math.max(0, side.sum + z - this.#settings.cusumSlack), cap)
-    if (side.sum === 0 && sum > 0) {
-      side.start = blockStart
-      side.readings = 0
-      side.zTotal = 0
-      side.first = point
+    const before = s[at + SUM] ?? 0
+    const sum = Math.min(Math.max(0, before + z - this.#settings.cusumSlack), cap)
+    if (before === 0 && sum > 0) {
+      s[at + SIDE_START] = blockStart
+      s[at + READINGS] = 0
+      s[at + Z_TOTAL] = 0
+      s[at + SIDE_FIRST_TIME] = point.time
+      s[at + SIDE_FIRST_VALUE] = point.value
+      s[at + SIDE_FIRST_SCORE] = point.score ?? 0
     }
-    side.sum = sum
-    side.readings++
-    side.zTotal += z
-    if (sum === 0) side.first = null
+    s[at + SUM] = sum
+    s[at + READINGS] = (s[at + READINGS] ?? 0) + 1
+    s[at + Z_TOTAL] = (s[at + Z_TOTAL] ?? 0) + z
+    if (sum === 0) s[at + SIDE_FIRST_TIME] = Number.NaN
+  }
+
+  #sum(side: number): number {
+    return this.#s[this.#at + side + SUM] ?? 0
   }
 
   #judge(point: EvidencePoint, expected: number, scale: number): Finding | null {
+    const at = this.#at
     const threshold = this.#settings.cusumThreshold
-    const side = this.#up.sum >= this.#down.sum ? this.#up : this.#down
-    if (side.sum <= threshold) {
-      if (this.#up.sum <= QUIET_FRACTION * threshold && this.#down.sum <= QUIET_FRACTION * threshold) {
-        this.#episode.quiet(point.time)
+    const s = this.#s
+    const episodeAt = this.#at + EPISODE_AT
+    const up = this.#sum(UP)
+    const down = this.#sum(DOWN)
+    const side = up >= down ? UP : DOWN
+    const sum = Math.max(up, down)
+    if (sum <= threshold) {
+      if (up <= QUIET_FRACTION * threshold && down <= QUIET_FRACTION * threshold) {
+        EPISODE.quiet(s, episodeAt, point.time)
       } else {
-        this.#episode.undecided()
+        EPISODE.undecided(s, episodeAt)
       }
-      if (!this.#episode.isOpen) this.#peak = 0
+      if (!EPISODE.isOpen(s, episodeAt)) s[at + PEAK] = 0
       return null
     }
 
-    this.#peak = Math.max(this.#peak, side.sum)
-    const start = this.#episode.start ?? side.start
+    s[at + PEAK] = Math.max(s[at + PEAK] ?? 0, sum)
+    const sideStart = s[this.#at + side + SIDE_START] ?? 0
+    const start = EPISODE.start(s, episodeAt) ?? sideStart
     if (point.time - start >= REBASELINE_HOURS * HOUR_MS) {
       this.#rebaseline(point.time)
       return null
     }
-    const change = this.#episode.active(point.time, 'warning', side.start)
+    const change = EPISODE.active(s, episodeAt, point.time, 'warning', sideStart)
     if (change === null) return null
-    const sign = side === this.#up ? 1 : -1
-    const meanShift = sign * (side.zTotal / Math.max(side.readings, 1))
+    const sign = side === UP ? 1 : -1
+    const meanShift = sign * ((s[this.#at + side + Z_TOTAL] ?? 0) / Math.max(s[this.#at + side + READINGS] ?? 0, 1))
     return this.#finding(point, side, { expected, scale, meanShift })
   }
 
   #finding(
-    latest: EvidencePoint, side: Side, usual: { expected: number, scale: number, meanShift: number },
+    latest: EvidencePoint, side: number, usual: { expected: number, scale: number, meanShift: number },
   ): Finding {
     const threshold = this.#settings.cusumThreshold
-    const first = side.first ?? latest
+    const at = this.#at + side
+    const start = this.#s[at + SIDE_START] ?? 0
+    const firstTime = this.#s[at + SIDE_FIRST_TIME] ?? Number.NaN
+    const first = Number.isNaN(firstTime)
+      ? latest
+      : {
+          metric: this.#ctx.metric,
+          time: firstTime,
+          value: this.#s[at + SIDE_FIRST_VALUE] ?? 0,
+          score: this.#s[at + SIDE_FIRST_SCORE] ?? 0,
+        }
     const points = first.time === latest.time ? [latest] : [first, latest]
     return {
       kind: 'anomaly',
       failureMode: this.#ctx.failureMode,
       severity: 'warning',
       // Heuristic: 0.5 at the threshold, rising as the sum grows past it (at most 0.875 at the cap).
-      confidence: 1 - 0.5 * (threshold / Math.max(this.#peak, threshold)) ** 2,
-      episodeStart: side.start,
+      confidence: 1 - 0.5 * (threshold / Math.max(this.#s[this.#at + PEAK] ?? 0, threshold)) ** 2,
+      episodeStart: start,
       detectedAt: latest.time,
       predictedFailure: null,
       evidence: {
         metrics: [this.#ctx.metric],
-        windowStart: side.start,
+        windowStart: start,
         windowEnd: latest.time,
         points,
         summary: shiftSentence(this.#ctx, {
-          since: side.start, shift: usual.meanShift, usual: usual.expected, spread: usual.scale, latest: latest.value,
+          since: start, shift: usual.meanShift, usual: usual.expected, spread: usual.scale, latest: latest.value,
         }),
       },
       detector: { ...CUSUM_DETECTOR },
     }
   }
 
+  /** Both sums start afresh. */
   #restart(): void {
-    Object.assign(this.#up, emptySide())
-    Object.assign(this.#down, emptySide())
+    for (const side of [UP, DOWN]) {
+      const at = this.#at + side
+      this.#s.fill(0, at, at + SIDE_SIZE)
+      this.#s[at + SIDE_FIRST_TIME] = Number.NaN
+    }
   }
 
   #rebaseline(time: number): void {
+    const s = this.#s
+    const at = this.#at
     this.#profile.reset()
-    this.#episode.close()
+    EPISODE.close(s, at + EPISODE_AT)
     this.#restart()
-    this.#peak = 0
-    this.#firstTime = time
+    s[at + PEAK] = 0
+    s[at + FIRST_TIME] = time
   }
 }
 
 function floorOf(level: number): number {
   return Math.max(SCALE_FLOOR_RELATIVE * Math.abs(level), SCALE_FLOOR_ABSOLUTE)
-}
-
-function emptySide(): Side {
-  return { sum: 0, start: 0, readings: 0, zTotal: 0, first: null }
 }

@@ -1,12 +1,12 @@
 import type { Config, EvidencePoint, FailureWindow, Severity } from '../core/index.js'
-import { Episode } from './episode.js'
+import { EPISODE_SIZE, EpisodeRule } from './episode.js'
 import type { Finding } from './finding.js'
 import type { BaselineState } from './robust-baseline.js'
 import type { StreamContext } from './stream-context.js'
 import { degradationSentence, limitSentence } from './summary.js'
-import { TrendBank } from './trend-bank.js'
+import { TREND_STATE_SIZE, TrendBank, type BankFit } from './trend-bank.js'
 import { assessTrend, type TrendAssessment } from './trend-assessment.js'
-import { LevelHistory } from './level-history.js'
+import { LEVEL_HISTORY_STATE_SIZE, LevelHistory } from './level-history.js'
 
 /** Detector name and version carried by every degradation Signal. */
 export const DEGRADATION_DETECTOR = { name: 'degradation-trend', version: '1.0.0' } as const
@@ -37,6 +37,21 @@ const LIMIT_CONFIDENCE = 0.95
 const MAX_MODEL_VALUE = 1e100
 const HOUR_MS = 3_600_000
 
+// Layout of the detector's numbers in its state buffer: its own (the anchor's offset is NaN until
+// the baseline is warm), the episode, the level history.
+const ALARM_RUN = 0
+const BEYOND_RUN = 1
+const BEYOND_SINCE = 2
+const ANCHOR_OFFSET = 3
+const ANCHOR_SCALE = 4
+/** The failure limit: a number field would be a boxed double of its own. */
+const LIMIT = 5
+const EPISODE_AT = 6
+const HISTORY_AT = EPISODE_AT + EPISODE_SIZE
+/** Numbers the detector keeps in its stream's state buffer, besides its trend bank's. */
+export const DEGRADATION_STATE_SIZE = HISTORY_AT + LEVEL_HISTORY_STATE_SIZE
+const EPISODE = new EpisodeRule(QUIET_HOURS)
+
 /** Settings the degradation detector reads from `config.models`. */
 export type DegradationSettings = Pick<Config['models'], 'anomalyMinRun' | 'horizonHours'>
 
@@ -55,21 +70,34 @@ interface Verdict {
 export class DegradationDetector {
   readonly #ctx: StreamContext
   readonly #settings: DegradationSettings
-  readonly #limit: number
   readonly #sign: 1 | -1
-  readonly #bank = new TrendBank()
-  readonly #episode = new Episode(QUIET_HOURS)
-  readonly #history = new LevelHistory()
-  #anchor: { offset: number, scale: number } | null = null
-  #alarmRun = 0
-  #beyondRun = 0
-  #beyondSince = 0
+  readonly #bank: TrendBank
+  readonly #history: LevelHistory
+  readonly #s: Float64Array
+  readonly #at: number
 
-  constructor(ctx: StreamContext, settings: DegradationSettings, limit: number) {
+  /**
+   * `state`: the stream's buffer, with the trend bank's numbers at its start and the detector's
+   * own at `at`; its own buffer if not given.
+   */
+  constructor(
+    ctx: StreamContext, settings: DegradationSettings, limit: number,
+    state = new Float64Array(TREND_STATE_SIZE + DEGRADATION_STATE_SIZE), at = TREND_STATE_SIZE,
+  ) {
     this.#ctx = ctx
     this.#settings = settings
-    this.#limit = limit
     this.#sign = ctx.direction === 'below' ? -1 : 1
+    this.#s = state
+    this.#at = at
+    state[at + LIMIT] = limit
+    this.#bank = new TrendBank(state)
+    this.#history = new LevelHistory(state, at + HISTORY_AT)
+    state[at + ALARM_RUN] = 0
+    state[at + BEYOND_RUN] = 0
+    state[at + BEYOND_SINCE] = 0
+    state[at + ANCHOR_OFFSET] = Number.NaN
+    state[at + ANCHOR_SCALE] = 1
+    EPISODE.init(state, at + EPISODE_AT)
   }
 
   /**
@@ -77,10 +105,13 @@ export class DegradationDetector {
    * warm (read only until then: `baseline` may build its snapshot on every access).
    */
   observe(time: number, value: number, score: number, anomaly: { readonly baseline: BaselineState }): Finding | null {
-    if (this.#anchor === null) {
+    const s = this.#s
+    const at = this.#at
+    if (Number.isNaN(s[at + ANCHOR_OFFSET] ?? 0)) {
       const baseline = anomaly.baseline
       if (!baseline.isWarm) return null
-      this.#anchor = { offset: baseline.location, scale: baseline.spread }
+      s[at + ANCHOR_OFFSET] = baseline.location
+      s[at + ANCHOR_SCALE] = baseline.spread
     }
     const y = this.#toModel(value)
     // Squares of the scaled value must stay finite in the regression sums; a reading this
@@ -89,39 +120,47 @@ export class DegradationDetector {
 
     this.#bank.add(time, y)
     this.#trackLimit(time, value)
-    const assessment = this.#assess()
+    const fit = this.#fit()
+    // The pessimistic crossing is only needed once the trend alarms (#verdict).
+    const assessment = fit === null ? null : assessTrend(fit, this.#toModel(this.#limit()), false)
     if (assessment !== null) this.#history.record(time, this.#toMetric(assessment.best.level))
 
-    const verdict = this.#verdict(time, assessment)
+    const verdict = this.#verdict(time, fit, assessment)
     if (verdict === null) {
-      this.#episode.quiet(time)
+      EPISODE.quiet(s, at + EPISODE_AT, time)
       return null
     }
-    const change = this.#episode.active(time, verdict.severity)
+    const change = EPISODE.active(s, at + EPISODE_AT, time, verdict.severity)
     return change === null ? null : this.#finding(time, value, score, verdict)
   }
 
   #trackLimit(time: number, value: number): void {
-    const isBeyond = this.#sign * (value - this.#limit) >= 0
-    if (isBeyond && this.#beyondRun === 0) this.#beyondSince = time
-    this.#beyondRun = isBeyond ? this.#beyondRun + 1 : 0
+    const s = this.#s
+    const at = this.#at
+    const isBeyond = this.#sign * (value - this.#limit()) >= 0
+    if (isBeyond && (s[at + BEYOND_RUN] ?? 0) === 0) s[at + BEYOND_SINCE] = time
+    s[at + BEYOND_RUN] = isBeyond ? (s[at + BEYOND_RUN] ?? 0) + 1 : 0
   }
 
-  #assess(): TrendAssessment | null {
+  /** The bank's fit now, once it spans enough data and readings to be judged; null before. */
+  #fit(): BankFit | null {
     if (this.#bank.spanHours < MIN_SPAN_HOURS) return null
     const fit = this.#bank.evaluate()
-    if (fit === null || fit.best.effectiveReadings < MIN_EFFECTIVE_READINGS) return null
-    return assessTrend(fit, this.#toModel(this.#limit))
+    return fit === null || fit.best.effectiveReadings < MIN_EFFECTIVE_READINGS ? null : fit
   }
 
-  #verdict(time: number, assessment: TrendAssessment | null): Verdict | null {
-    if (this.#beyondRun >= this.#settings.anomalyMinRun) {
+  #verdict(time: number, fit: BankFit | null, credibility: TrendAssessment | null): Verdict | null {
+    const s = this.#s
+    const at = this.#at
+    if ((s[at + BEYOND_RUN] ?? 0) >= this.#settings.anomalyMinRun) {
       return { severity: 'critical', window: { earliest: time, mostLikely: time }, assessment: null }
     }
-    const isAlarming = assessment !== null && assessment.isCredible
-      && assessment.mostLikelyHours <= this.#settings.horizonHours && this.#isNewLevel(time, assessment)
-    this.#alarmRun = isAlarming ? this.#alarmRun + 1 : 0
-    if (assessment === null || this.#alarmRun < this.#settings.anomalyMinRun) return null
+    const isAlarming = credibility !== null && credibility.isCredible
+      && credibility.mostLikelyHours <= this.#settings.horizonHours && this.#isNewLevel(time, credibility)
+    s[at + ALARM_RUN] = isAlarming ? (s[at + ALARM_RUN] ?? 0) + 1 : 0
+    if (fit === null || (s[at + ALARM_RUN] ?? 0) < this.#settings.anomalyMinRun) return null
+
+    const assessment = assessTrend(fit, this.#toModel(this.#limit()))
 
     const severity: Severity = assessment.earliestHours <= CRITICAL_LEAD_HOURS ? 'critical' : 'warning'
     const window = {
@@ -139,26 +178,28 @@ export class DegradationDetector {
   }
 
   #finding(time: number, value: number, score: number, verdict: Verdict): Finding {
+    const s = this.#s
+    const at = this.#at
     const { metric } = this.#ctx
     const latest: EvidencePoint = { metric, time, value, score: Math.round(score * 1000) / 1000 }
     const { assessment, window } = verdict
     const from = this.#history.furthestFromLimit(this.#sign) ?? { time, value }
     const now = { time, value: assessment === null ? value : this.#toMetric(assessment.best.level) }
     const summary = assessment === null
-      ? limitSentence(this.#ctx, value, this.#limit, this.#beyondSince)
-      : degradationSentence(this.#ctx, { from, to: now, limit: this.#limit, ...window })
+      ? limitSentence(this.#ctx, value, this.#limit(), s[at + BEYOND_SINCE] ?? 0)
+      : degradationSentence(this.#ctx, { from, to: now, limit: this.#limit(), ...window })
     const points = assessment === null ? [latest] : [{ metric, ...from }, latest]
     return {
       kind: 'degradation',
       failureMode: this.#ctx.failureMode,
       severity: verdict.severity,
       confidence: assessment === null ? LIMIT_CONFIDENCE : assessment.confidence,
-      episodeStart: this.#episode.start ?? time,
+      episodeStart: EPISODE.start(s, at + EPISODE_AT) ?? time,
       detectedAt: time,
       predictedFailure: window,
       evidence: {
         metrics: [metric],
-        windowStart: assessment === null ? this.#beyondSince : Math.min(from.time, time),
+        windowStart: assessment === null ? (s[at + BEYOND_SINCE] ?? 0) : Math.min(from.time, time),
         windowEnd: time,
         points,
         summary,
@@ -167,13 +208,22 @@ export class DegradationDetector {
     }
   }
 
+  #limit(): number {
+    return this.#s[this.#at + LIMIT] ?? Number.NaN
+  }
+
+  /** The trend's units: spreads of the anchoring baseline from its level, towards the limit. */
   #toModel(value: number): number {
-    const anchor = this.#anchor ?? { offset: 0, scale: 1 }
-    return (this.#sign * (value - anchor.offset)) / anchor.scale
+    const s = this.#s
+    const at = this.#at
+    const offset = s[at + ANCHOR_OFFSET] ?? 0
+    return Number.isNaN(offset) ? this.#sign * value : (this.#sign * (value - offset)) / (s[at + ANCHOR_SCALE] ?? 0)
   }
 
   #toMetric(y: number): number {
-    const anchor = this.#anchor ?? { offset: 0, scale: 1 }
-    return anchor.offset + this.#sign * y * anchor.scale
+    const s = this.#s
+    const at = this.#at
+    const offset = s[at + ANCHOR_OFFSET] ?? 0
+    return Number.isNaN(offset) ? this.#sign * y : offset + this.#sign * y * (s[at + ANCHOR_SCALE] ?? 0)
   }
 }

@@ -1,4 +1,4 @@
-import { Episode } from './episode.js'
+import { EPISODE_SIZE, EpisodeRule } from './episode.js'
 import type { Finding } from './finding.js'
 import type { StreamContext } from './stream-context.js'
 import { sensorSentence } from './summary.js'
@@ -17,6 +17,10 @@ const QUIET_HOURS = 6
  */
 const SENSOR_FAULT_CONFIDENCE = 0.99
 
+/** Numbers the check keeps in its stream's state buffer: one episode. */
+export const PHYSICAL_RANGE_STATE_SIZE = EPISODE_SIZE
+const EPISODE = new EpisodeRule(QUIET_HOURS)
+
 /** The outcome of one reading. */
 export interface RangeStep {
   /** The reading is impossible and must not reach the baseline or the trend. */
@@ -24,25 +28,33 @@ export interface RangeStep {
   finding: Finding | null
 }
 
+/** The usual outcome, shared: callers only read it. */
+const NOT_A_FAULT: RangeStep = Object.freeze({ isFault: false, finding: null })
+
 /**
  * Flags readings outside the profile's physicalMin..physicalMax, and non-finite values,
  * as sensor faults: one Signal per episode of impossible readings.
  */
 export class PhysicalRangeCheck {
   readonly #ctx: StreamContext
-  readonly #episode = new Episode(QUIET_HOURS)
+  readonly #s: Float64Array
+  readonly #at: number
 
-  constructor(ctx: StreamContext) {
+  /** `state` and `at`: where its numbers live (the stream's buffer); its own buffer if not given. */
+  constructor(ctx: StreamContext, state = new Float64Array(PHYSICAL_RANGE_STATE_SIZE), at = 0) {
     this.#ctx = ctx
+    this.#s = state
+    this.#at = at
+    EPISODE.init(state, at)
   }
 
   observe(time: number, value: number): RangeStep {
     if (!this.#isImpossible(value)) {
-      this.#episode.quiet(time)
-      return { isFault: false, finding: null }
+      EPISODE.quiet(this.#s, this.#at, time)
+      return NOT_A_FAULT
     }
 
-    const change = this.#episode.active(time, 'warning')
+    const change = EPISODE.active(this.#s, this.#at, time, 'warning')
     return { isFault: true, finding: change === null ? null : this.#finding(time, value) }
   }
 

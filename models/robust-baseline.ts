@@ -44,45 +44,66 @@ export interface BaselineState {
   spread: number
 }
 
+// Layout of the baseline's numbers in its state buffer.
+const BUFFERED = 0
+const SEEN = 1
+const LOCATION = 2
+const MAD = 3
+const LAST_TIME = 4
+/** Numbers a baseline keeps in its stream's state buffer (the warm-up buffer is apart and temporary). */
+export const BASELINE_STATE_SIZE = 5
+
 export class RobustBaseline {
   readonly #warmupReadings: number
+  readonly #s: Float64Array
+  readonly #at: number
+  /** The warm-up readings; null once they are summarised. */
   #buffer: Float64Array | null
-  #buffered = 0
-  #seen = 0
-  #location = 0
-  #mad = 0
-  #lastTime = Number.NaN
 
-  constructor(warmupReadings: number) {
+  /** `state` and `at`: where its numbers live (the stream's buffer); its own buffer if not given. */
+  constructor(warmupReadings: number, state = new Float64Array(BASELINE_STATE_SIZE), at = 0) {
     this.#warmupReadings = warmupReadings
+    this.#s = state
+    this.#at = at
     this.#buffer = new Float64Array(Math.min(warmupReadings, WARMUP_BUFFER_MAX))
+    state[at + BUFFERED] = 0
+    state[at + SEEN] = 0
+    state[at + LOCATION] = 0
+    state[at + MAD] = 0
+    state[at + LAST_TIME] = Number.NaN
   }
 
   /** Location and spread exist (the warm-up buffer has been summarised). */
   get isReady(): boolean { return this.#buffer === null }
 
   /** Enough readings have been seen for scores to be trusted. */
-  get isWarm(): boolean { return this.isReady && this.#seen >= this.#warmupReadings }
+  get isWarm(): boolean { return this.isReady && (this.#s[this.#at + SEEN] ?? 0) >= this.#warmupReadings }
 
   get state(): BaselineState {
-    return { isWarm: this.isWarm, location: this.#location, spread: this.spread }
+    const s = this.#s
+    const at = this.#at
+    return { isWarm: this.isWarm, location: s[at + LOCATION] ?? 0, spread: this.spread }
   }
 
   get spread(): number {
-    return Math.max(MAD_TO_SIGMA * this.#mad, this.#spreadFloor())
+    const s = this.#s
+    const at = this.#at
+    return spreadOf(s[at + MAD] ?? 0, s[at + LOCATION] ?? 0)
   }
 
   /** Robust z-score of a value; 0 until ready. Always finite (clamped to ±1e9). */
   score(value: number): number {
     if (!this.isReady) return 0
-    const z = (value - this.#location) / this.spread
+    const z = (value - (this.#s[this.#at + LOCATION] ?? 0)) / this.spread
     if (Number.isNaN(z)) return 0
     return Math.max(-1e9, Math.min(1e9, z))
   }
 
   /** Feeds a reading judged normal (never an outlier, never a sensor fault). */
   learn(time: number, value: number): void {
-    this.#seen++
+    const s = this.#s
+    const at = this.#at
+    s[at + SEEN] = (s[at + SEEN] ?? 0) + 1
     if (this.#buffer !== null) {
       this.#collect(time, value, this.#buffer)
       return
@@ -92,47 +113,65 @@ export class RobustBaseline {
 
   /** Forgets everything and warms up again, e.g. after the stream settled at a new level. */
   reset(): void {
+    const s = this.#s
+    const at = this.#at
     this.#buffer = new Float64Array(Math.min(this.#warmupReadings, WARMUP_BUFFER_MAX))
-    this.#buffered = 0
-    this.#seen = 0
-    this.#lastTime = Number.NaN
+    s[at + BUFFERED] = 0
+    s[at + SEEN] = 0
+    s[at + LAST_TIME] = Number.NaN
   }
 
   #collect(time: number, value: number, buffer: Float64Array): void {
-    buffer[this.#buffered++] = value
-    this.#lastTime = time
-    if (this.#buffered < buffer.length) return
+    const s = this.#s
+    const at = this.#at
+    const buffered = s[at + BUFFERED] ?? 0
+    buffer[buffered] = value
+    s[at + BUFFERED] = buffered + 1
+    s[at + LAST_TIME] = time
+    if (buffered + 1 < buffer.length) return
 
     const sorted = buffer.slice().sort()
-    this.#location = median(sorted)
-    const deviations = sorted.map((v) => Math.abs(v - this.#location)).sort()
-    this.#mad = median(deviations)
-    if (this.#mad === 0) {
+    const location = median(sorted)
+    const deviations = sorted.map((v) => Math.abs(v - location)).sort()
+    let mad = median(deviations)
+    if (mad === 0) {
       // Iglewicz & Hoaglin (1993): when more than half the values are equal the MAD is 0;
       // fall back to the mean absolute deviation, rescaled to the same sigma.
-      this.#mad = (mean(deviations) * MEAN_AD_TO_SIGMA) / MAD_TO_SIGMA
+      mad = (mean(deviations) * MEAN_AD_TO_SIGMA) / MAD_TO_SIGMA
     }
     // Readings spanning the whole double range overflow their deviations; cap, do not fail.
-    if (!(this.#mad <= MAX_MAD)) this.#mad = MAX_MAD
+    if (!(mad <= MAX_MAD)) mad = MAX_MAD
+    s[at + LOCATION] = location
+    s[at + MAD] = mad
     this.#buffer = null
   }
 
   #track(time: number, value: number): void {
-    const hours = Math.min(Math.max((time - this.#lastTime) / HOUR_MS, 0), MAX_STEP_HOURS)
-    this.#lastTime = time
+    const s = this.#s
+    const at = this.#at
+    const hours = Math.min(Math.max((time - (s[at + LAST_TIME] ?? 0)) / HOUR_MS, 0), MAX_STEP_HOURS)
+    s[at + LAST_TIME] = time
     if (!(hours > 0)) return
 
-    const residual = value - this.#location
-    this.#location += (this.spread * hours * Math.sign(residual)) / LEVEL_HOURS_PER_SPREAD
-    const step = Math.exp((hours * Math.sign(Math.abs(residual) - this.#mad)) / SPREAD_HOURS_PER_E_FOLD)
+    const location = s[at + LOCATION] ?? 0
+    const mad = s[at + MAD] ?? 0
+    const residual = value - location
+    const moved = location + (spreadOf(mad, location) * hours * Math.sign(residual)) / LEVEL_HOURS_PER_SPREAD
+    const step = Math.exp((hours * Math.sign(Math.abs(residual) - mad)) / SPREAD_HOURS_PER_E_FOLD)
+    s[at + LOCATION] = moved
     // Held at the floor, the multiplicative tracker can still grow when the stream wakes up.
-    this.#mad = Math.min(Math.max(this.#mad * step, this.#spreadFloor() / MAD_TO_SIGMA), MAX_MAD)
-    if (!Number.isFinite(this.#location)) this.reset()
+    s[at + MAD] = Math.min(Math.max(mad * step, spreadFloor(moved) / MAD_TO_SIGMA), MAX_MAD)
+    if (!Number.isFinite(moved)) this.reset()
   }
+}
 
-  #spreadFloor(): number {
-    return Math.max(SPREAD_FLOOR_RELATIVE * Math.abs(this.#location), SPREAD_FLOOR_ABSOLUTE)
-  }
+/** Robust standard deviation from the MAD, never below the floor for the level. */
+function spreadOf(mad: number, location: number): number {
+  return Math.max(MAD_TO_SIGMA * mad, spreadFloor(location))
+}
+
+function spreadFloor(location: number): number {
+  return Math.max(SPREAD_FLOOR_RELATIVE * Math.abs(location), SPREAD_FLOOR_ABSOLUTE)
 }
 
 /**

@@ -11,6 +11,12 @@
  */
 
 const HOURS_PER_WEEK = 168
+/** Float32 levels, then byte counts: one each per hour of the week. */
+const COUNTS_AT = HOURS_PER_WEEK * Float32Array.BYTES_PER_ELEMENT
+/** Bytes a profile keeps: its levels and counts. */
+export const PROFILE_BYTES = COUNTS_AT + HOURS_PER_WEEK
+/** Byte order of the levels; any fixed one gives the same float32 values. */
+const LITTLE_ENDIAN = true
 const HOUR_MS = 3_600_000
 /** 1970-01-01 was a Thursday; shifting by 4 days makes hour 0 of the week Monday 00:00 UTC. */
 const MONDAY_OFFSET_MS = 4 * 24 * HOUR_MS
@@ -31,29 +37,35 @@ export function hourOfWeek(time: number): number {
 }
 
 export class SeasonalProfile {
-  readonly #levels = new Float32Array(HOURS_PER_WEEK)
-  readonly #counts = new Uint8Array(HOURS_PER_WEEK)
+  /** Levels and counts in one view (of the stream's state buffer): a typed array each would cost twice. */
+  readonly #data: DataView
+
+  /** `data`: PROFILE_BYTES zero bytes, e.g. part of a stream's state buffer; its own if not given. */
+  constructor(data = new DataView(new ArrayBuffer(PROFILE_BYTES))) {
+    this.#data = data
+  }
 
   /** The usual value at this time; NaN when its hour of the week has no readings yet. */
   expected(time: number): number {
     const hour = hourOfWeek(time)
-    return (this.#counts[hour] ?? 0) === 0 ? Number.NaN : (this.#levels[hour] ?? Number.NaN)
+    const data = this.#data
+    return data.getUint8(COUNTS_AT + hour) === 0 ? Number.NaN : data.getFloat32(4 * hour, LITTLE_ENDIAN)
   }
 
   /** Learns a reading judged normal; `stepHours` is the time since the stream's previous reading. */
   learn(time: number, value: number, stepHours: number): void {
     if (!(Math.abs(value) <= MAX_LEARNED)) return
     const hour = hourOfWeek(time)
-    const count = Math.min((this.#counts[hour] ?? 0) + 1, MAX_COUNT)
+    const data = this.#data
+    const count = Math.min(data.getUint8(COUNTS_AT + hour) + 1, MAX_COUNT)
     const weight = Math.max(1 / count, WEIGHT_PER_HOUR * Math.min(Math.max(stepHours, 0), 1))
-    const level = this.#levels[hour] ?? 0
-    this.#levels[hour] = count === 1 ? value : level + weight * (value - level)
-    this.#counts[hour] = count
+    const level = data.getFloat32(4 * hour, LITTLE_ENDIAN)
+    data.setFloat32(4 * hour, count === 1 ? value : level + weight * (value - level), LITTLE_ENDIAN)
+    data.setUint8(COUNTS_AT + hour, count)
   }
 
   /** Forgets every level, e.g. after the stream settled at a new level. */
   reset(): void {
-    this.#levels.fill(0)
-    this.#counts.fill(0)
+    new Uint8Array(this.#data.buffer, this.#data.byteOffset, PROFILE_BYTES).fill(0)
   }
 }

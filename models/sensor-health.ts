@@ -1,5 +1,5 @@
 import type { EvidencePoint } from '../core/index.js'
-import { Episode } from './episode.js'
+import { EPISODE_SIZE, EpisodeRule } from './episode.js'
 import type { Finding } from './finding.js'
 import { SENSOR_FAULT_MODE } from './physical-range.js'
 import type { StreamContext } from './stream-context.js'
@@ -53,6 +53,29 @@ const QUIET_HOURS = 6
 const CONFIDENCE = { stuck: 0.9, spikes: 0.8, dropout: 0.9 } as const
 const HOUR_MS = 3_600_000
 
+// Layout of the numbers in the state buffer.
+const SEEN = 0
+const PREVIOUS = 1
+const PREVIOUS_TIME = 2
+const BEFORE_PREVIOUS = 3
+const REPEAT_RATE = 4
+const RUN = 5
+const RUN_START = 6
+const LONGEST_RUN = 7
+const STEP = 8
+const STEPS = 9
+const INTERVAL = 10
+const INTERVALS = 11
+const NEXT_SPIKE = 12
+/** The last spike times, a ring of SPIKES_FOR_FAULT. */
+const SPIKE_TIMES = 13
+const STUCK_AT = SPIKE_TIMES + SPIKES_FOR_FAULT
+const SPIKES_AT = STUCK_AT + EPISODE_SIZE
+const DROPOUT_AT = SPIKES_AT + EPISODE_SIZE
+/** Numbers sensor health keeps in its stream's state buffer. */
+export const SENSOR_HEALTH_STATE_SIZE = DROPOUT_AT + EPISODE_SIZE
+const EPISODE = new EpisodeRule(QUIET_HOURS)
+
 /** The outcome of one reading. */
 export interface SensorHealthStep {
   /** The reading repeats a stuck value: it must not reach the baseline or the trend. */
@@ -69,27 +92,32 @@ export interface SensorHealthStep {
 export class SensorHealth {
   readonly #ctx: StreamContext
   readonly #warmupReadings: number
-  readonly #stuck = new Episode(QUIET_HOURS)
-  readonly #spikes = new Episode(QUIET_HOURS)
-  readonly #dropout = new Episode(QUIET_HOURS)
-  #seen = 0
-  #previous = Number.NaN
-  #previousTime = Number.NaN
-  #beforePrevious = Number.NaN
-  #repeatRate = 0
-  #run = 1
-  #runStart = 0
-  #longestRun = 1
-  #step = 0
-  #steps = 0
-  #interval = 0
-  #intervals = 0
-  readonly #spikeTimes = new Float64Array(SPIKES_FOR_FAULT).fill(Number.NEGATIVE_INFINITY)
-  #nextSpike = 0
+  readonly #s: Float64Array
+  readonly #at: number
 
-  constructor(ctx: StreamContext, warmupReadings: number) {
+  /** `state` and `at`: where its numbers live (the stream's buffer); its own buffer if not given. */
+  constructor(
+    ctx: StreamContext, warmupReadings: number, state = new Float64Array(SENSOR_HEALTH_STATE_SIZE), at = 0,
+  ) {
     this.#ctx = ctx
     this.#warmupReadings = warmupReadings
+    this.#s = state
+    this.#at = at
+    state[at + SEEN] = 0
+    state[at + PREVIOUS] = Number.NaN
+    state[at + PREVIOUS_TIME] = Number.NaN
+    state[at + BEFORE_PREVIOUS] = Number.NaN
+    state[at + REPEAT_RATE] = 0
+    state[at + RUN] = 1
+    state[at + RUN_START] = 0
+    state[at + LONGEST_RUN] = 1
+    state[at + STEP] = 0
+    state[at + STEPS] = 0
+    state[at + INTERVAL] = 0
+    state[at + INTERVALS] = 0
+    state[at + NEXT_SPIKE] = 0
+    state.fill(Number.NEGATIVE_INFINITY, at + SPIKE_TIMES, at + SPIKE_TIMES + SPIKES_FOR_FAULT)
+    for (const episode of [STUCK_AT, SPIKES_AT, DROPOUT_AT]) EPISODE.init(state, at + episode)
   }
 
   /**
@@ -97,84 +125,95 @@ export class SensorHealth {
    * value is no neighbour for spikes and breaks a run of repeats.
    */
   skip(time: number): void {
-    this.#previousTime = time
-    this.#previous = Number.NaN
-    this.#beforePrevious = Number.NaN
-    this.#run = 1
-    this.#runStart = time
+    const s = this.#s
+    const at = this.#at
+    s[at + PREVIOUS_TIME] = time
+    s[at + PREVIOUS] = Number.NaN
+    s[at + BEFORE_PREVIOUS] = Number.NaN
+    s[at + RUN] = 1
+    s[at + RUN_START] = time
   }
 
   /** Checks a physically valid reading, in time order. */
   observe(time: number, value: number): SensorHealthStep {
+    const s = this.#s
+    const at = this.#at
     const findings: Finding[] = []
-    const isWarm = this.#seen >= this.#warmupReadings
+    const isWarm = (s[at + SEEN] ?? 0) >= this.#warmupReadings
     const dropout = this.#checkGap(time, isWarm)
     if (dropout !== null) findings.push(dropout)
     const isStuck = this.#checkRepeat(time, value, isWarm, findings)
     const spikes = isStuck ? null : this.#checkSpike(time, value, isWarm)
     if (spikes !== null) findings.push(spikes)
 
-    this.#beforePrevious = this.#previous
-    this.#previous = value
-    this.#previousTime = time
-    this.#seen++
+    s[at + BEFORE_PREVIOUS] = s[at + PREVIOUS] ?? 0
+    s[at + PREVIOUS] = value
+    s[at + PREVIOUS_TIME] = time
+    s[at + SEEN] = (s[at + SEEN] ?? 0) + 1
     return { isStuck, findings }
   }
 
   #checkGap(time: number, isWarm: boolean): Finding | null {
-    if (Number.isNaN(this.#previousTime)) return null
-    const gap = time - this.#previousTime
-    const threshold = Math.max(DROPOUT_INTERVALS * this.#interval, MIN_DROPOUT_MS)
-    const isGap = isWarm && this.#intervals >= MIN_INTERVALS && gap >= threshold
+    const s = this.#s
+    const at = this.#at
+    if (Number.isNaN(s[at + PREVIOUS_TIME] ?? 0)) return null
+    const gap = time - (s[at + PREVIOUS_TIME] ?? 0)
+    const threshold = Math.max(DROPOUT_INTERVALS * (s[at + INTERVAL] ?? 0), MIN_DROPOUT_MS)
+    const isGap = isWarm && (s[at + INTERVALS] ?? 0) >= MIN_INTERVALS && gap >= threshold
     if (!isGap) {
       this.#learnInterval(gap)
-      this.#dropout.quiet(time)
+      EPISODE.quiet(s, at + DROPOUT_AT, time)
       return null
     }
-    const change = this.#dropout.active(time, 'warning', this.#previousTime)
+    const from = s[at + PREVIOUS_TIME] ?? 0
+    const change = EPISODE.active(s, at + DROPOUT_AT, time, 'warning', from)
     if (change === null) return null
-    const points: EvidencePoint[] = [
-      { metric: this.#ctx.metric, time: this.#previousTime, value: this.#previous },
-    ]
+    const points: EvidencePoint[] = [{ metric: this.#ctx.metric, time: from, value: s[at + PREVIOUS] ?? 0 }]
     return this.#finding(SENSOR_DROPOUT_DETECTOR, CONFIDENCE.dropout, {
-      start: this.#previousTime, time, points,
-      summary: dropoutSentence(this.#ctx, { from: this.#previousTime, to: time, usualMs: this.#interval }),
+      start: from, time, points,
+      summary: dropoutSentence(this.#ctx, { from, to: time, usualMs: s[at + INTERVAL] ?? 0 }),
     })
   }
 
   #learnInterval(gap: number): void {
+    const s = this.#s
+    const at = this.#at
     if (!(gap > 0)) return
-    this.#intervals++
-    if (this.#intervals === 1) this.#interval = gap
-    else this.#interval *= gap > this.#interval ? INTERVAL_STEP : 1 / INTERVAL_STEP
+    const intervals = (s[at + INTERVALS] ?? 0) + 1
+    const interval = s[at + INTERVAL] ?? 0
+    s[at + INTERVALS] = intervals
+    s[at + INTERVAL] = intervals === 1 ? gap : interval * (gap > interval ? INTERVAL_STEP : 1 / INTERVAL_STEP)
   }
 
   #checkRepeat(time: number, value: number, isWarm: boolean, findings: Finding[]): boolean {
-    const isRepeat = value === this.#previous
-    const weight = Math.max(1 / (this.#seen + 1), 1 / REPEAT_RATE_READINGS)
+    const s = this.#s
+    const at = this.#at
+    const isRepeat = value === (s[at + PREVIOUS] ?? 0)
+    const weight = Math.max(1 / ((s[at + SEEN] ?? 0) + 1), 1 / REPEAT_RATE_READINGS)
     const needed = this.#stuckRun()
     if (isRepeat) {
-      this.#run++
+      s[at + RUN] = (s[at + RUN] ?? 0) + 1
     } else {
       // A run that was not a fault tells how long this stream repeats itself on its own.
-      if (this.#run < needed) this.#longestRun = Math.max(this.#longestRun, this.#run)
-      this.#run = 1
-      this.#runStart = time
-      this.#stuck.quiet(time)
+      if ((s[at + RUN] ?? 0) < needed) s[at + LONGEST_RUN] = Math.max(s[at + LONGEST_RUN] ?? 0, s[at + RUN] ?? 0)
+      s[at + RUN] = 1
+      s[at + RUN_START] = time
+      EPISODE.quiet(s, at + STUCK_AT, time)
     }
     // Readings of a stuck run are not learned as repeats, or a long fault would teach that repeats are usual.
-    const isStuck = isWarm && this.#run >= needed
-    if (!isStuck) this.#repeatRate += weight * ((isRepeat ? 1 : 0) - this.#repeatRate)
+    const isStuck = isWarm && (s[at + RUN] ?? 0) >= needed
+    const repeatRate = s[at + REPEAT_RATE] ?? 0
+    if (!isStuck) s[at + REPEAT_RATE] = repeatRate + weight * ((isRepeat ? 1 : 0) - repeatRate)
     if (!isStuck) return false
 
-    const change = this.#stuck.active(time, 'warning', this.#runStart)
+    const change = EPISODE.active(s, at + STUCK_AT, time, 'warning', s[at + RUN_START] ?? 0)
     if (change !== null) {
       const points: EvidencePoint[] = [
-        { metric: this.#ctx.metric, time: this.#runStart, value }, { metric: this.#ctx.metric, time, value },
+        { metric: this.#ctx.metric, time: s[at + RUN_START] ?? 0, value }, { metric: this.#ctx.metric, time, value },
       ]
       findings.push(this.#finding(STUCK_SENSOR_DETECTOR, CONFIDENCE.stuck, {
-        start: this.#runStart, time, points,
-        summary: stuckSentence(this.#ctx, { value, since: this.#runStart, readings: this.#run }),
+        start: s[at + RUN_START] ?? 0, time, points,
+        summary: stuckSentence(this.#ctx, { value, since: s[at + RUN_START] ?? 0, readings: s[at + RUN] ?? 0 }),
       }))
     }
     return true
@@ -182,9 +221,12 @@ export class SensorHealth {
 
   /** Readings in a row with one value before the sensor is called stuck; Infinity: never. */
   #stuckRun(): number {
-    if (this.#repeatRate > MAX_REPEAT_RATE) return Infinity
-    const byChance = this.#repeatRate > 0 ? Math.ceil(Math.log(STUCK_CHANCE) / Math.log(this.#repeatRate)) : 0
-    return Math.max(MIN_STUCK_READINGS, byChance, 2 * this.#longestRun)
+    const s = this.#s
+    const at = this.#at
+    const repeatRate = s[at + REPEAT_RATE] ?? 0
+    if (repeatRate > MAX_REPEAT_RATE) return Infinity
+    const byChance = repeatRate > 0 ? Math.ceil(Math.log(STUCK_CHANCE) / Math.log(repeatRate)) : 0
+    return Math.max(MIN_STUCK_READINGS, byChance, 2 * (s[at + LONGEST_RUN] ?? 0))
   }
 
   /**
@@ -192,36 +234,38 @@ export class SensorHealth {
    * from the reading before it and straight back with this one.
    */
   #checkSpike(time: number, value: number, isWarm: boolean): Finding | null {
-    const middle = this.#previous
-    const before = this.#beforePrevious
+    const s = this.#s
+    const at = this.#at
+    const middle = s[at + PREVIOUS] ?? 0
+    const before = s[at + BEFORE_PREVIOUS] ?? 0
     const stepIn = Math.abs(middle - before)
     const stepOut = Math.abs(value - middle)
-    const limit = SPIKE_STEPS * this.#step
-    const isSpike = isWarm && this.#step > 0 && stepIn > limit && stepOut > limit
+    const limit = SPIKE_STEPS * (s[at + STEP] ?? 0)
+    const isSpike = isWarm && (s[at + STEP] ?? 0) > 0 && stepIn > limit && stepOut > limit
       && Math.abs(value - before) < SPIKE_NEIGHBOUR_AGREEMENT * limit
     const step = Math.abs(value - middle)
     // Only steps that move count: a quantised stream's flicker by one quantum is its usual step.
     if (!isSpike && Number.isFinite(step) && step > 0) {
-      this.#steps++
-      const weight = Math.max(1 / this.#steps, 1 / STEP_READINGS)
+      s[at + STEPS] = (s[at + STEPS] ?? 0) + 1
+      const weight = Math.max(1 / (s[at + STEPS] ?? 0), 1 / STEP_READINGS)
       // A big step (a genuine jump, or a spike's leading edge) moves the typical step only so far.
-      const learned = this.#step > 0 ? Math.min(step, 2 * limit) : step
-      this.#step += weight * (learned - this.#step)
+      const learned = (s[at + STEP] ?? 0) > 0 ? Math.min(step, 2 * limit) : step
+      s[at + STEP] = (s[at + STEP] ?? 0) + (weight * (learned - (s[at + STEP] ?? 0)))
     }
     if (!isSpike) {
-      this.#spikes.quiet(time)
+      EPISODE.quiet(s, at + SPIKES_AT, time)
       return null
     }
 
-    this.#spikeTimes[this.#nextSpike] = this.#previousTime
-    this.#nextSpike = (this.#nextSpike + 1) % SPIKES_FOR_FAULT
-    const oldest = this.#spikeTimes[this.#nextSpike] ?? Number.NEGATIVE_INFINITY
-    if (this.#previousTime - oldest > SPIKE_WINDOW_HOURS * HOUR_MS) return null
-    const change = this.#spikes.active(time, 'warning', oldest)
+    s[at + SPIKE_TIMES + (s[at + NEXT_SPIKE] ?? 0)] = s[at + PREVIOUS_TIME] ?? 0
+    s[at + NEXT_SPIKE] = ((s[at + NEXT_SPIKE] ?? 0) + 1) % SPIKES_FOR_FAULT
+    const oldest = s[at + SPIKE_TIMES + (s[at + NEXT_SPIKE] ?? 0)] ?? Number.NEGATIVE_INFINITY
+    if ((s[at + PREVIOUS_TIME] ?? 0) - oldest > SPIKE_WINDOW_HOURS * HOUR_MS) return null
+    const change = EPISODE.active(s, at + SPIKES_AT, time, 'warning', oldest)
     if (change === null) return null
     return this.#finding(SENSOR_SPIKES_DETECTOR, CONFIDENCE.spikes, {
       start: oldest, time,
-      points: [{ metric: this.#ctx.metric, time: this.#previousTime, value: middle }],
+      points: [{ metric: this.#ctx.metric, time: s[at + PREVIOUS_TIME] ?? 0, value: middle }],
       summary: spikesSentence(this.#ctx, { count: SPIKES_FOR_FAULT, since: oldest, latest: middle }),
     })
   }

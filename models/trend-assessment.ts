@@ -28,7 +28,7 @@ export interface TrendAssessment {
   isCredible: boolean
   /** Hours until the best curve reaches the limit; Infinity when it never does. */
   mostLikelyHours: number
-  /** Hours until the pessimistic curve reaches it; never later than mostLikelyHours. */
+  /** Hours until the pessimistic curve reaches it; never later than mostLikelyHours. NaN if not asked for. */
   earliestHours: number
   /** 0.5 at the credibility thresholds, approaching 1 well beyond them. */
   confidence: number
@@ -36,9 +36,10 @@ export interface TrendAssessment {
 
 /**
  * Judges a bank fit against a limit that lies above the level (callers flip the sign of
- * metrics that fail below their limit).
+ * metrics that fail below their limit). `isPessimistic` false skips the pessimistic crossing
+ * (earliestHours NaN), the costliest part, for a caller that only needs it once a trend alarms.
  */
-export function assessTrend(bank: BankFit, limit: number): TrendAssessment {
+export function assessTrend(bank: BankFit, limit: number, isPessimistic = true): TrendAssessment {
   const { best } = bank
   // Autocorrelated residuals carry less information than their count suggests: the AR(1)
   // effective-sample-size correction n(1 − ρ)/(1 + ρ) of Santer et al. (2000, JGR 105).
@@ -47,7 +48,7 @@ export function assessTrend(bank: BankFit, limit: number): TrendAssessment {
   const tStat = best.slopeSe > 0 ? best.slope / (best.slopeSe * inflation) : 0
   const signalToNoise = best.residualSd > 0 ? riseOverMemory(best) / best.residualSd : 0
   const mostLikelyHours = hoursToLimit(best.level, best.slope, best.rate, limit)
-  const earliestHours = Math.min(mostLikelyHours, pessimisticHours(bank, limit))
+  const earliestHours = isPessimistic ? Math.min(mostLikelyHours, pessimisticHours(bank, limit)) : Number.NaN
   const confidence = Math.min(
     1 - 0.5 * (MIN_T_STAT / Math.max(tStat, MIN_T_STAT)) ** 2,
     1 - 0.5 * (MIN_SIGNAL_TO_NOISE / Math.max(signalToNoise, MIN_SIGNAL_TO_NOISE)) ** 2,

@@ -15,9 +15,9 @@
  * them, which also handles irregular gaps. Five of the six features (the constant and the
  * harmonics) are the same for every curve, so their block of the statistics is kept once and
  * each curve adds only its row for g: 38 shared numbers and 13 per curve, all in one
- * Float64Array. Each fit solves the shared 5×5 block once (Cholesky) and each curve by its
- * Schur complement (block elimination), which is the same least-squares solution as solving
- * every 6×6 system on its own, for a fraction of the work.
+ * Float64Array (the start of the stream's state buffer). Each fit solves the shared 5×5 block
+ * once (Cholesky) and each curve by its Schur complement (block elimination), which is the same
+ * least-squares solution as solving every 6×6 system on its own, for a fraction of the work.
  */
 
 /**
@@ -75,6 +75,8 @@ const LAST_SD = LAST_CURVE + 1
 /** The previous best curve's coefficients: the shared features', then g's. */
 const LAST_BETA = LAST_SD + 1
 const STATE_SIZE = LAST_BETA + PARAMS
+/** Numbers a trend bank keeps, at the start of its state buffer. */
+export const TREND_STATE_SIZE = STATE_SIZE
 
 // Work buffers and results shared by all banks: every use is synchronous and finishes before
 // the next reading of any stream.
@@ -125,9 +127,12 @@ const sharedFits: TrendFit[] = GROWTH_RATES_PER_HOUR.map((rate) => ({
 const sharedBankFit: BankFit = { best: sharedFits[0] ?? emptyFit(), fits: sharedFits, residualAutocorrelation: 0 }
 
 export class TrendBank {
-  readonly #state = new Float64Array(STATE_SIZE)
+  readonly #state: Float64Array
 
-  constructor() {
+  /** `state`: a buffer with the bank's TREND_STATE_SIZE numbers at its start (the stream's); its own if not given. */
+  constructor(state = new Float64Array(STATE_SIZE)) {
+    this.#state = state
+    state.fill(0, 0, STATE_SIZE)
     this.#state[FIRST_TIME] = Number.NaN
     this.#state[LAST_TIME] = Number.NaN
     this.#state[PREVIOUS_RESIDUAL] = Number.NaN
