@@ -6,7 +6,7 @@ import {
   createLogger, createMetricsRegistry, loadConfig, loadFleet, type MetricProfile, type Reading,
 } from '../core/index.js'
 import {
-  NoveltyScore, createModels, createStreamDetector, streamContext, type ModelSettings, type StreamDetector,
+  NoveltyScore, createModels, createStreamDetector, streamContext, type ModelSettings,
 } from '../models/index.js'
 
 /**
@@ -34,12 +34,12 @@ const PROFILED: MetricProfile = {
   unit: 'mm/s', failureLimit: 11.2, direction: 'above', failureMode: 'bearing_wear', physicalMin: 0, physicalMax: 100,
 }
 
-/** Bytes per instance of the full stack and of its parts (settledBreakdown). */
+/** What memoryFigures measures: bytes per instance of the full stack and of its parts. */
 interface Breakdown {
-  profiledStream: number
-  unprofiledStream: number
-  novelty: number
-  context: number
+  profiledBytesPerStream: number
+  unprofiledBytesPerStream: number
+  noveltyBytes: number
+  contextBytes: number
 }
 
 interface Figure {
@@ -62,9 +62,7 @@ export async function runBenchmark(argv: string[]): Promise<Record<string, unkno
     profiledNsPerReading: repeat(runs, () => timeStreams(settings, PROFILED)),
     unprofiledNsPerReading: repeat(runs, () => timeStreams(settings, undefined)),
     modelsObserveNsPerReading: repeat(runs, () => timeModels()),
-    profiledBytesPerStream: repeat(Math.min(runs, 5), () => streamBytes(settings, PROFILED, gc)),
-    unprofiledBytesPerStream: repeat(Math.min(runs, 5), () => streamBytes(settings, undefined, gc)),
-    settledBytes: await settledBreakdown(settings, gc),
+    ...await memoryFigures(settings, gc),
   }
   print(`full stack, metric with a failure limit (range, novelty, sensor health, z-score, CUSUM + weekly profile, `
     + `trend bank): ${show(results.profiledNsPerReading)} ns/reading`)
@@ -74,13 +72,13 @@ export async function runBenchmark(argv: string[]): Promise<Record<string, unkno
   print(`memory per stream, full stack with the trend bank (heap + typed-array data): `
     + `${show(results.profiledBytesPerStream)} bytes`)
   print(`memory per stream, without the trend (unprofiled metric): ${show(results.unprofiledBytesPerStream)} bytes`)
-  const parts = results.settledBytes
-  print(`breakdown, each measured once the freed typed-array data is returned (see settledBreakdown): `
-    + `full stack ${parts.profiledStream} bytes with the trend, ${parts.unprofiledStream} without; of which `
-    + `trend (bank, level history, degradation numbers) ${parts.profiledStream - parts.unprofiledStream}, `
-    + `novelty score ${parts.novelty}, stream context with its asset id ${parts.context}, `
-    + `the rest (range, sensor health, z-score, CUSUM with its weekly profile) `
-    + `${parts.unprofiledStream - parts.novelty - parts.context}`)
+  const withTrend = results.profiledBytesPerStream.median
+  const withoutTrend = results.unprofiledBytesPerStream.median
+  const novelty = results.noveltyBytes.median
+  const context = results.contextBytes.median
+  print(`breakdown (medians): trend (bank, level history, degradation numbers) ${withTrend - withoutTrend}, `
+    + `novelty score ${novelty}, stream context with its asset id ${context}, `
+    + `the rest (range, sensor health, z-score, CUSUM with its weekly profile) ${withoutTrend - novelty - context}`)
   print(`(median, with min..max over ${runs} runs of ${TIMED_STREAMS} streams × ${TIMED_READINGS} readings; `
     + `memory over ${MEMORY_STREAMS} streams after ${MEMORY_READINGS} readings each)`)
   return { benchmark: 'models', runs, machine, ...results }
@@ -124,29 +122,13 @@ function timeModels(): number {
   return Number(process.hrtime.bigint() - started) / (TIMED_READINGS * TIMED_STREAMS)
 }
 
-/** Retained heap per stream after every detector has built its full state. */
-function streamBytes(settings: ModelSettings, profile: MetricProfile | undefined, gc: () => void): number {
-  const series = syntheticSeries(MEMORY_READINGS)
-  gc()
-  const before = retainedBytes()
-  const detectors: StreamDetector[] = []
-  for (let i = 0; i < MEMORY_STREAMS; i++) {
-    const detector = createStreamDetector({ assetId: `a-${i}`, metric: 'vibration_rms', profile, settings })
-    for (let r = 0; r < MEMORY_READINGS; r++) detector.observe(START + r * FIVE_MINUTES, series[r] ?? 0)
-    detectors.push(detector)
-  }
-  gc()
-  const bytes = (retainedBytes() - before) / MEMORY_STREAMS
-  return detectors.length > 0 ? bytes : 0
-}
-
 /**
- * Memory per instance for the breakdown, as streamBytes but with a pause after each collection:
+ * Memory per instance of the full stack and of its parts, with a pause after each collection:
  * V8 returns the data of dead typed arrays on a background thread, so right after gc()
- * `arrayBuffers` may still count buffers of earlier runs, and the headline figures above, taken
- * without the pause, vary by a factor of two from run to run (min..max). Median of 5.
+ * `arrayBuffers` may still count buffers of earlier runs; measured without the pause, the
+ * figures varied by a factor of two from run to run. Five runs each.
  */
-async function settledBreakdown(settings: ModelSettings, gc: () => void): Promise<Breakdown> {
+async function memoryFigures(settings: ModelSettings, gc: () => void): Promise<Record<keyof Breakdown, Figure>> {
   const series = syntheticSeries(MEMORY_READINGS)
   const feed = (observe: (time: number, value: number) => unknown): void => {
     for (let r = 0; r < MEMORY_READINGS; r++) observe(START + r * FIVE_MINUTES, series[r] ?? 0)
@@ -157,18 +139,18 @@ async function settledBreakdown(settings: ModelSettings, gc: () => void): Promis
     return detector
   }
   return {
-    profiledStream: await settledBytes(gc, stream(PROFILED)),
-    unprofiledStream: await settledBytes(gc, stream(undefined)),
-    novelty: await settledBytes(gc, () => {
+    profiledBytesPerStream: await settledBytes(gc, stream(PROFILED)),
+    unprofiledBytesPerStream: await settledBytes(gc, stream(undefined)),
+    noveltyBytes: await settledBytes(gc, () => {
       const novelty = new NoveltyScore(settings.warmupReadings)
       feed((time, value) => novelty.observe(time, value))
       return novelty
     }),
-    context: await settledBytes(gc, (i) => streamContext(`a-${i}`, 'vibration_rms', PROFILED)),
+    contextBytes: await settledBytes(gc, (i) => streamContext(`a-${i}`, 'vibration_rms', PROFILED)),
   }
 }
 
-async function settledBytes(gc: () => void, build: (i: number) => unknown): Promise<number> {
+async function settledBytes(gc: () => void, build: (i: number) => unknown): Promise<Figure> {
   const settle = async (): Promise<void> => {
     gc()
     await new Promise((resolve) => setTimeout(resolve, 30))
@@ -185,7 +167,8 @@ async function settledBytes(gc: () => void, build: (i: number) => unknown): Prom
     kept.length = 0
   }
   samples.sort((a, b) => a - b)
-  return Math.round(samples[2] ?? 0)
+  const round = (value: number | undefined): number => Math.round(value ?? 0)
+  return { median: round(samples[2]), min: round(samples[0]), max: round(samples[4]) }
 }
 
 /** Heap in use plus ArrayBuffer backing stores (typed-array data beyond 64 bytes lives outside the heap). */
