@@ -41,10 +41,18 @@ export class AssetBoard {
       this.#latest.set(reading.assetId, metrics)
     }
     const known = metrics.get(reading.metric)
-    // A late or replayed reading never replaces a newer one.
-    if (known !== undefined && known.time >= reading.time) return
-    metrics.set(reading.metric, { metric: reading.metric, time: reading.time, value: reading.value })
-    this.#deviceAsset.set(reading.deviceId, reading.assetId)
+    if (known === undefined) {
+      metrics.set(reading.metric, { metric: reading.metric, time: reading.time, value: reading.value })
+    } else {
+      // A late or replayed reading never replaces a newer one.
+      if (known.time >= reading.time) return
+      // Updated in place (this runs for every reading); view() hands out copies.
+      known.time = reading.time
+      known.value = reading.value
+    }
+    if (this.#deviceAsset.get(reading.deviceId) !== reading.assetId) {
+      this.#deviceAsset.set(reading.deviceId, reading.assetId)
+    }
   }
 
   observeEvent(event: DeviceEvent): void {
@@ -72,7 +80,9 @@ export class AssetBoard {
 
   /** The asset's latest values (by metric name) and its devices' states (unknown for those not heard of). */
   view(assetId: string, deviceIds: readonly string[]): AssetBoardView {
-    const latest = [...(this.#latest.get(assetId)?.values() ?? [])].sort((a, b) => a.metric.localeCompare(b.metric))
+    const latest = [...(this.#latest.get(assetId)?.values() ?? [])]
+      .map((value) => ({ ...value }))
+      .sort((a, b) => a.metric.localeCompare(b.metric))
     const devices = deviceIds.map((deviceId) => ({
       ...(this.#devices.get(deviceId) ?? { deviceId, status: 'unknown' as const, since: null, lastFault: null }),
     }))

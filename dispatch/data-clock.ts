@@ -23,9 +23,14 @@ export class DataClock {
 
   /** Moves the clock to a data time, never backwards (late readings do not rewind it). */
   observe(dataMs: number): void {
-    if (this.#dataMs !== null && dataMs <= this.now()) return
+    const last = this.#dataMs
+    // Every reading passes here: most are not later than the last data time, and those need no
+    // wall-clock read at all; the rest read it once.
+    if (last !== null && dataMs <= last) return
+    const wallMs = this.#wall.now()
+    if (last !== null && dataMs <= last + Math.max(0, wallMs - this.#seenAtWallMs)) return
     this.#dataMs = dataMs
-    this.#seenAtWallMs = this.#wall.now()
+    this.#seenAtWallMs = wallMs
   }
 
   now(): number {

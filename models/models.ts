@@ -52,15 +52,15 @@ export interface Models {
 /** Builds the models capability; no I/O, no timers. */
 export function createModels(deps: ModelsDeps): Models {
   const log = deps.logger.child({ module: 'models' })
-  const metrics = createModelsMetrics(deps.metrics)
   const counts = { readings: 0, signals: 0 }
+  let warmStartReadings = 0
+  const metrics = createModelsMetrics(deps.metrics, () => counts.readings + warmStartReadings)
   const streams = createStreams(deps, log, metrics)
   const lastFaultByDevice = new Map<string, string>()
   const feedback = new OutcomeFeedback()
   const fusion = new AssetFusion((assetId, failureMode) => feedback.requiredConfidence(assetId, failureMode))
   let isWarmStart = false
   let withheld = 0
-  let warmStartReadings = 0
 
   const emit = (signal: Signal, deviceId: string): void => {
     if (isWarmStart) {
@@ -82,7 +82,6 @@ export function createModels(deps: ModelsDeps): Models {
   const observe = (reading: Reading): void => {
     if (isWarmStart) warmStartReadings++
     else counts.readings++
-    metrics.readings.inc()
     for (const streamSignal of streams.observe(reading)) {
       const signal = fusion.fuse(streamSignal)
       if (signal === null) metrics.joined.inc({ kind: streamSignal.kind })
@@ -154,7 +153,7 @@ function createStreams(deps: ModelsDeps, log: Logger, metrics: ModelsMetrics) {
     const { assetId, deviceId, metric } = reading
     const detector = streamFor(reading)
     if (detector === null) {
-      metrics.ignored.inc({ reason: 'stream_limit' })
+      metrics.ignored.count('stream_limit')
       // Once is enough: every further reading of a new stream would repeat it.
       if (!hasWarnedOfLimit) log.warn({ assetId, deviceId, metric }, 'stream limit reached')
       hasWarnedOfLimit = true
@@ -162,7 +161,7 @@ function createStreams(deps: ModelsDeps, log: Logger, metrics: ModelsMetrics) {
     }
 
     const result = detector.observe(reading.time, reading.value)
-    if (result.ignored !== null) metrics.ignored.inc({ reason: result.ignored })
+    if (result.ignored !== null) metrics.ignored.count(result.ignored)
     if (result.isRebaselined) log.info({ assetId, deviceId, metric }, 'stream baseline reset')
     return result.signals
   }

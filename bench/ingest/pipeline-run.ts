@@ -2,12 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import {
-  createLogger, createMetricsRegistry, loadConfig, type Config, type Fleet, type Reading, type Registry,
-} from '../../core/index.js'
-import { createGateway, type Gateway } from '../../gateway/index.js'
-import { createInfluxStore, createIngest, type Ingest } from '../../ingest/index.js'
-import { createModels } from '../../models/index.js'
+import { createService, type Service } from '../../app/service.js'
+import { createLogger, loadConfig, type Config, type Fleet, type Registry } from '../../core/index.js'
+import { createInfluxStore } from '../../ingest/index.js'
 import type { InfluxdHandle } from '../../test/helpers/influxd.js'
 import { BENCH_METRICS, benchFleet } from './bench-fleet.js'
 import { childCpuSeconds, ownCpuSeconds } from './cpu.js'
@@ -49,40 +46,28 @@ export interface PipelineRunResult {
 }
 
 interface Composition {
-  gateway: Gateway
-  ingest: Ingest
-  registry: Registry
+  service: Service
   latency: LatencyHistogram
   counts: { stored: number, signals: number }
 }
 
 /**
- * The pipeline as app/service.ts wires it: gateway → ingest.accept (awaited before the PUBACK)
- * → models.observe. The store is wrapped to time every stored reading; dispatch and HTTP are
- * left out, since no per-reading work reaches them.
+ * The service itself (app/service.ts): gateway with authentication, ACL and validation →
+ * ingest.accept (awaited before the PUBACK) → models, asset board and dispatch, with the HTTP
+ * API listening. Only the store is wrapped, to time every stored reading.
  */
 function compose(config: Config, fleet: Fleet): Composition {
   const logger = createLogger({ level: 'warn', destination: process.stderr })
-  const registry = createMetricsRegistry()
   const latency = new LatencyHistogram()
   const counts = { stored: 0, signals: 0 }
   const store = probeStore(createInfluxStore(config.influx), latency, (lines) => {
     counts.stored += lines
   })
-  const ingest = createIngest({ config, logger, metrics: registry, store })
   const onSignal = (): void => {
     counts.signals += 1
   }
-  const models = createModels({ config, fleet, logger, metrics: registry, onSignal })
-  const gateway = createGateway({
-    config, fleet, logger, metrics: registry,
-    onReadings: async (readings: Reading[]) => {
-      await ingest.accept(readings)
-      for (const reading of readings) models.observe(reading)
-    },
-    onDeviceEvent: (event) => models.observeEvent(event),
-  })
-  return { gateway, ingest, registry, latency, counts }
+  const service = createService({ config, fleet, logger, store, onSignal })
+  return { service, latency, counts }
 }
 
 function benchConfig(options: PipelineRunOptions, dataDir: string, database: string): Config {
@@ -90,7 +75,7 @@ function benchConfig(options: PipelineRunOptions, dataDir: string, database: str
   return loadConfig({
     env: {},
     overrides: {
-      data: { dir: dataDir }, mqtt: { port: 0 }, log: { level: 'warn' },
+      data: { dir: dataDir }, mqtt: { port: 0 }, http: { port: 0 }, log: { level: 'warn' },
       influx: { url: influxd.url, database, batchSize, flushIntervalMs, maxWritesInFlight: writesInFlight },
     },
   })
@@ -103,17 +88,15 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   await influxStatement(options.influxd, `CREATE DATABASE ${database}`)
   const { fleet, credentials } = benchFleet(options.devices)
   const parts = compose(benchConfig(options, dataDir, database), fleet)
-  await parts.ingest.start()
-  await parts.gateway.start()
+  await parts.service.start()
   try {
     const generator = await forkGenerator({
-      host: '127.0.0.1', port: Number(new URL(parts.gateway.url).port), devices: credentials,
+      host: '127.0.0.1', port: Number(new URL(parts.service.mqttUrl).port), devices: credentials,
       metrics: BENCH_METRICS, durationMs: options.seconds * 1_000, window: options.window, rate: options.rate,
     })
     return await measure(parts, () => generator.run())
   } finally {
-    await parts.gateway.stop()
-    await parts.ingest.stop()
+    await parts.service.stop()
     rmSync(dataDir, { recursive: true, force: true })
   }
 }
@@ -147,9 +130,10 @@ async function measure(
     influxd: childCpuSeconds('influxd') - before.influxd,
     wallSeconds: (performance.now() - before.at) / 1_000,
   }
-  const spoolBytesAtEnd = parts.ingest.stats().spoolBytes
-  const spoolSyncs = await syncFigures(parts.registry)
-  await parts.ingest.flush()
+  const { ingest, registry } = parts.service
+  const spoolBytesAtEnd = ingest.stats().spoolBytes
+  const spoolSyncs = await syncFigures(registry)
+  await ingest.flush()
   const ms = (nanoseconds: number): number => Number((nanoseconds / 1e6).toFixed(1))
   return {
     generator, storedPerSecond, storedTotal: parts.counts.stored, latency: parts.latency, rss, heapUsed, external,

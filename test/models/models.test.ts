@@ -88,11 +88,18 @@ describe('createModels', () => {
 
   it('counts readings, Signals by kind and severity, and streams', async () => {
     const { models, metrics } = setup()
-    for (const reading of pumpReadings().slice(0, 700)) models.observe(reading)
+    const readings = pumpReadings().slice(0, 700)
+    for (const reading of readings) models.observe(reading)
+    // Not later than the stream's last reading: counted as given, and as ignored.
+    models.observe(readings[10] as Reading)
+    models.observe(readings[20] as Reading)
     models.observeEvent(FAULT)
     const text = await metrics.metrics()
 
-    expect(text).toContain('forewarn_models_readings_total 700')
+    expect(text).toContain('forewarn_models_readings_total 702')
+    expect(text).toContain('forewarn_models_readings_ignored_total{reason="out_of_order"} 2')
+    // Scraped twice, the counters read the same (collect() sets, it does not add).
+    expect(await metrics.metrics()).toContain('forewarn_models_readings_total 702')
     expect(text).toContain('forewarn_models_signals_total{kind="sensor_fault",severity="warning"} 1')
     expect(text).toContain('forewarn_models_signals_total{kind="device_fault",severity="warning"} 1')
     expect(text).toContain('forewarn_models_streams 1')
