@@ -96,36 +96,55 @@ interface OversizedPublish {
 
 export class FrameFilter extends Transform {
   readonly #limits: FrameLimits
+  /** The bytes of a fixed header read so far (held back: they may start a stand-in). */
   #header: number[] = []
+  /** The header's first bytes came in an earlier chunk and have not been passed on yet. */
+  #isHeaderHeld = false
   #passLeft = 0
   #publish: OversizedPublish | null = null
   /** After a malformed length nothing can be framed; aedes' parser sees it and closes. */
   #isBroken = false
+  /** Start of the bytes of the current chunk that pass unchanged and are not pushed yet. */
+  #runStart = 0
 
   constructor(limits: FrameLimits) {
     super()
     this.#limits = limits
   }
 
+  /**
+   * Bytes that pass unchanged are pushed as one slice per chunk, not one per packet: a TCP
+   * read holds many small PUBLISHes, and every push costs the stream machinery a round.
+   */
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     let offset = 0
+    this.#runStart = 0
     try {
       while (offset < chunk.length) offset = this.#step(chunk, offset)
     } catch (err: unknown) {
       done(err instanceof Error ? err : new Error(String(err)))
       return
     }
+    // A fixed header cut by the chunk's end is held back until its packet's fate is known. One
+    // that began in an earlier chunk and goes on past this one fills the whole chunk.
+    let runEnd = chunk.length
+    if (this.#header.length > 0) {
+      runEnd = this.#isHeaderHeld ? 0 : chunk.length - this.#header.length
+      this.#isHeaderHeld = true
+    }
+    this.#flushRun(chunk, runEnd)
     done()
   }
 
+  #flushRun(chunk: Buffer, end: number): void {
+    if (end > this.#runStart) this.push(chunk.subarray(this.#runStart, end))
+    this.#runStart = end
+  }
+
   #step(chunk: Buffer, offset: number): number {
-    if (this.#isBroken) {
-      this.push(chunk.subarray(offset))
-      return chunk.length
-    }
+    if (this.#isBroken) return chunk.length
     if (this.#passLeft > 0) {
       const end = Math.min(chunk.length, offset + this.#passLeft)
-      this.push(chunk.subarray(offset, end))
       this.#passLeft -= end - offset
       return end
     }
@@ -138,29 +157,37 @@ export class FrameFilter extends Transform {
     this.#header.push(byte)
     const lengthBytes = this.#header.length - 1
     if (lengthBytes === 0 || (byte & 0x80) !== 0) {
-      if (lengthBytes >= MAX_LENGTH_BYTES) this.#breakWith(Buffer.from(this.#header))
+      if (lengthBytes >= MAX_LENGTH_BYTES) this.#breakWith(chunk, offset + 1)
       return offset + 1
     }
 
     const header = this.#header
     this.#header = []
-    this.#startPacket(header, decodeLength(header.slice(1)))
+    this.#startPacket(chunk, offset + 1, header, decodeLength(header.slice(1)))
     return offset + 1
   }
 
-  #startPacket(header: number[], remaining: number): void {
+  /** `end`: where the fixed header ends in the chunk. */
+  #startPacket(chunk: Buffer, end: number, header: number[], remaining: number): void {
     const first = header[0] ?? 0
     const isPublish = first >> 4 === PUBLISH
     if (!isPublish && remaining > MAX_CONTROL_PACKET_BYTES) {
       throw new GatewayError('FW_ERR_GW_PACKET_TOO_LARGE',
         `an MQTT packet of type ${first >> 4} announced ${remaining} bytes, over ${MAX_CONTROL_PACKET_BYTES}`)
     }
+    const wasHeld = this.#isHeaderHeld
+    this.#isHeaderHeld = false
     // The payload is at most remaining - 2 (a topic length is always there).
     if (!isPublish || remaining - 2 <= this.#limits.maxPayloadBytes) {
-      this.push(Buffer.from(header))
+      if (wasHeld) {
+        // Nothing of this chunk is pushed yet: the held bytes go first, then the run goes on.
+        this.push(Buffer.from(header.slice(0, header.length - end)))
+      }
       this.#passLeft = remaining
       return
     }
+    this.#flushRun(chunk, wasHeld ? 0 : end - header.length)
+    this.#runStart = end
     this.#publish = {
       header: first, remaining, qos: (first >> 1) & 3, head: Buffer.alloc(0), left: -1, payloadBytes: 0,
       preview: [], previewBytes: 0,
@@ -178,6 +205,7 @@ export class FrameFilter extends Transform {
       publish.previewBytes += kept.length
     }
     publish.left -= end - offset
+    this.#runStart = end
     if (publish.left === 0) this.#emitStandIn(publish)
     return end
   }
@@ -187,11 +215,14 @@ export class FrameFilter extends Transform {
     const needed = variableHeaderBytes(publish.head, publish.qos)
     const end = Math.min(chunk.length, offset + needed - publish.head.length)
     publish.head = Buffer.concat([publish.head, chunk.subarray(offset, end)])
+    this.#runStart = end
     if (publish.head.length < variableHeaderBytes(publish.head, publish.qos)) return end
 
     const payloadBytes = publish.remaining - publish.head.length
     if (payloadBytes < 0) {
-      this.#breakWith(Buffer.concat([encodeFixedHeader(publish.header, publish.remaining), publish.head]))
+      this.#isBroken = true
+      this.#publish = null
+      this.push(Buffer.concat([encodeFixedHeader(publish.header, publish.remaining), publish.head]))
     } else if (payloadBytes <= this.#limits.maxPayloadBytes) {
       // A long topic made the packet look oversized; its payload is within the limit.
       this.#publish = null
@@ -211,11 +242,15 @@ export class FrameFilter extends Transform {
     this.push(Buffer.concat([encodeFixedHeader(publish.header, remaining), publish.head, payload]))
   }
 
-  #breakWith(bytes: Buffer): void {
+  /** A length of more than four bytes: from here on every byte passes as it comes. */
+  #breakWith(chunk: Buffer, end: number): void {
+    const header = this.#header
+    const wasHeld = this.#isHeaderHeld
     this.#isBroken = true
+    this.#isHeaderHeld = false
     this.#header = []
     this.#publish = null
-    this.push(bytes)
+    if (wasHeld) this.push(Buffer.from(header.slice(0, header.length - end)))
   }
 }
 

@@ -1,5 +1,7 @@
 import { Duplex } from 'node:stream'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { PREVIEW_BYTES } from '../../gateway/dead-letters.js'
 import { FrameFilter, limitInbound, OversizeMarker } from '../../gateway/frame-limit.js'
 import { connectFrame, DISCONNECT, publishFrame, publishHead } from './raw-mqtt.js'
 
@@ -15,6 +17,25 @@ async function filter(bytes: Buffer, size: number, marker = new OversizeMarker()
     stream.once('error', reject)
   })
   for (let offset = 0; offset < bytes.length; offset += size) stream.write(bytes.subarray(offset, offset + size))
+  stream.end()
+  await ended
+  return Buffer.concat(out)
+}
+
+/** Feeds the bytes in chunks of the given sizes, repeated in turn. */
+async function filterCut(bytes: Buffer, sizes: number[], marker: OversizeMarker): Promise<Buffer> {
+  const stream = new FrameFilter({ maxPayloadBytes: LIMIT, marker })
+  const out: Buffer[] = []
+  stream.on('data', (chunk: Buffer) => out.push(chunk))
+  const ended = new Promise<void>((resolve, reject) => {
+    stream.once('end', resolve)
+    stream.once('error', reject)
+  })
+  for (let offset = 0, i = 0; offset < bytes.length; i++) {
+    const size = sizes[i % sizes.length] as number
+    stream.write(bytes.subarray(offset, offset + size))
+    offset += size
+  }
   stream.end()
   await ended
   return Buffer.concat(out)
@@ -84,6 +105,44 @@ describe('FrameFilter', () => {
     // Fixed header (3 bytes) and topic (3 bytes) come before the stand-in payload.
     expect(output.length).toBeLessThan(4096)
     expect(marker.decode(output.subarray(6))?.payloadBytes).toBe(total)
+  })
+
+  it('passes a chunk of whole packets within the limit as one piece', async () => {
+    const stream = new FrameFilter({ maxPayloadBytes: LIMIT, marker: new OversizeMarker() })
+    const pieces: Buffer[] = []
+    stream.on('data', (piece: Buffer) => pieces.push(piece))
+    const frames = Array.from({ length: 50 }, (_, i) => publishFrame({ topic: 't', payload: `{"v":${i}}`, qos: 1, messageId: i + 1 }))
+    const chunk = Buffer.concat(frames)
+    stream.end(chunk)
+    await new Promise((resolve) => stream.once('end', resolve))
+
+    expect(pieces).toHaveLength(1)
+    expect(pieces[0]?.equals(chunk)).toBe(true)
+  })
+
+  it('gives every packet its expected form however the stream is cut (property)', async () => {
+    const marker = new OversizeMarker()
+    const packet = fc.record({
+      topic: fc.string({ minLength: 1, maxLength: 300 }).map((t) => t.replace(/[#+]/g, 'x')),
+      size: fc.oneof(fc.integer({ min: 0, max: LIMIT }), fc.integer({ min: LIMIT + 1, max: 20_000 })),
+      qos: fc.constantFrom(0 as const, 1 as const),
+    })
+    await fc.assert(fc.asyncProperty(
+      fc.array(packet, { minLength: 1, maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1 }),
+      async (packets, cuts) => {
+        const input: Buffer[] = []
+        const expected: Buffer[] = []
+        packets.forEach(({ topic, size, qos }, i) => {
+          const payload = Buffer.alloc(size, 0x61 + (i % 26))
+          const options = { topic, payload, qos, ...(qos === 1 ? { messageId: i + 1 } : {}) }
+          input.push(publishFrame(options))
+          const kept = size <= LIMIT ? payload : marker.encode(size, payload.subarray(0, PREVIEW_BYTES))
+          expected.push(publishFrame({ ...options, payload: kept }))
+        })
+        const out = await filterCut(Buffer.concat(input), cuts, marker)
+        expect(out.equals(Buffer.concat(expected))).toBe(true)
+      },
+    ), { numRuns: 300 })
   })
 
   it('recognises only its own stand-ins', () => {
