@@ -132,19 +132,26 @@ export function createModels(deps: ModelsDeps): Models {
 
 /** The per-stream detectors, created on a stream's first reading. */
 function createStreams(deps: ModelsDeps, log: Logger, metrics: ModelsMetrics) {
-  const streams = new Map<string, StreamDetector>()
+  // By asset, then metric: a lookup per reading then builds no key string.
+  const streams = new Map<string, Map<string, StreamDetector>>()
+  let count = 0
   let hasWarnedOfLimit = false
 
   const streamFor = (reading: Reading): StreamDetector | null => {
-    const key = `${reading.assetId}\u0000${reading.metric}`
-    const known = streams.get(key)
-    if (known !== undefined || streams.size >= MAX_STREAMS) return known ?? null
-
-    const profile = deps.fleet.equipmentType(reading.tags.equipmentType)?.metrics[reading.metric]
     const { assetId, metric } = reading
+    let ofAsset = streams.get(assetId)
+    const known = ofAsset?.get(metric)
+    if (known !== undefined || count >= MAX_STREAMS) return known ?? null
+
+    const profile = deps.fleet.equipmentType(reading.tags.equipmentType)?.metrics[metric]
     const detector = createStreamDetector({ assetId, metric, profile, settings: deps.config.models })
-    streams.set(key, detector)
-    metrics.streams.set(streams.size)
+    if (ofAsset === undefined) {
+      ofAsset = new Map()
+      streams.set(assetId, ofAsset)
+    }
+    ofAsset.set(metric, detector)
+    count += 1
+    metrics.streams.set(count)
     log.debug({ assetId, metric, isProfiled: profile !== undefined }, 'stream started')
     return detector
   }
@@ -166,5 +173,5 @@ function createStreams(deps: ModelsDeps, log: Logger, metrics: ModelsMetrics) {
     return result.signals
   }
 
-  return { observe, count: () => streams.size }
+  return { observe, count: () => count }
 }
