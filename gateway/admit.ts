@@ -41,29 +41,40 @@ export interface AdmitDeps {
   onAccepted: (readings: number) => void
 }
 
-export async function admitTelemetry(deps: AdmitDeps, packet: PublishPacket, message: Message): Promise<Error | null> {
+/** Not async: it runs for every telemetry message, and one then() costs less than an async frame. */
+export function admitTelemetry(deps: AdmitDeps, packet: PublishPacket, message: Message): Promise<Error | null> | null {
   const decoded = decodeTelemetry(message.payload, message.arrivedAt, deps.rules)
-  deps.refusals.record(refusedFrom(message), decoded.refusals)
-  if (decoded.samples.length === 0) {
+  if (decoded.refusals.length > 0) deps.refusals.record(refusedFrom(message), decoded.refusals)
+  const { samples } = decoded
+  if (samples.length === 0) {
     defuse(packet, deps.brokerId())
     return null
   }
 
   const { device } = message
   const tags = deps.fleet.assetTags(device.assetId)
-  const readings: Reading[] = decoded.samples.map((sample) => ({
-    deviceId: device.id, assetId: device.assetId, metric: sample.metric, time: sample.time, value: sample.value, tags,
-  }))
-  try {
-    await deps.onReadings(readings)
-  } catch (err: unknown) {
-    return handoffFailed(deps, packet, message, err)
+  const readings: Reading[] = new Array<Reading>(samples.length)
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i] as (typeof samples)[number]
+    readings[i] = {
+      deviceId: device.id, assetId: device.assetId, metric: sample.metric, time: sample.time, value: sample.value, tags,
+    }
   }
-
-  deps.metrics.hot.readingsAccepted += readings.length
-  deps.onAccepted(readings.length)
-  deps.onTelemetryAccepted(device, message.arrivedAt)
-  return null
+  let handedOn: Promise<void>
+  try {
+    handedOn = deps.onReadings(readings)
+  } catch (err: unknown) {
+    return Promise.resolve(handoffFailed(deps, packet, message, err))
+  }
+  return handedOn.then(
+    () => {
+      deps.metrics.hot.readingsAccepted += readings.length
+      deps.onAccepted(readings.length)
+      deps.onTelemetryAccepted(device, message.arrivedAt)
+      return null
+    },
+    (err: unknown) => handoffFailed(deps, packet, message, err),
+  )
 }
 
 function handoffFailed(deps: AdmitDeps, packet: PublishPacket, message: Message, err: unknown): Error | null {
