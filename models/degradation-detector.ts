@@ -90,8 +90,10 @@ export class DegradationDetector {
     this.#s = state
     this.#at = at
     state[at + LIMIT] = limit
-    this.#bank = new TrendBank(state)
-    this.#history = new LevelHistory(state, at + HISTORY_AT)
+    // One float32 view over the buffer for the bank's statistics and the history's ring.
+    const floats = new Float32Array(state.buffer, state.byteOffset, 2 * (at + HISTORY_AT + LEVEL_HISTORY_STATE_SIZE))
+    this.#bank = new TrendBank(state, floats)
+    this.#history = new LevelHistory(state, at + HISTORY_AT, floats)
     state[at + ALARM_RUN] = 0
     state[at + BEYOND_RUN] = 0
     state[at + BEYOND_SINCE] = 0

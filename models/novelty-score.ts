@@ -82,8 +82,9 @@ const RECORD_DECAY = 0.5 ** (1 / RECORD_HALF_LIFE_READINGS)
 const HOLD_DECAY = 0.5 ** (1 / HOLD_HALF_LIFE_READINGS)
 const DEVIATIONS = WEIGHTS.length
 /**
- * Per-stream state is one buffer (no boxed number per field): the hourly levels (NaN until the
- * hour is first seen), one record per deviation, then the running scalars.
+ * Per-stream state is numbers in a buffer (no boxed number per field), usually the stream's
+ * shared state buffer: the hourly levels (NaN until the hour is first seen), one record per
+ * deviation, then the running scalars.
  */
 const RECORDS_AT = HOURS_PER_DAY
 const LEVEL = RECORDS_AT + DEVIATIONS
@@ -97,59 +98,70 @@ const JITTER = LEVEL + 3
 const SPREAD = LEVEL + 4
 /** Recent peak ratio, halving every HOLD_HALF_LIFE_READINGS. */
 const HELD = LEVEL + 5
-const STATE_LENGTH = LEVEL + 6
+/** Readings seen (kept when a reading near the largest double makes the score start afresh). */
+const SEEN = LEVEL + 6
+/** Numbers a novelty score keeps in its stream's state buffer. */
+export const NOVELTY_STATE_SIZE = SEEN + 1
 // Work buffer shared by all streams: every use is synchronous and finishes before the next.
 const deviations = new Float64Array(DEVIATIONS)
 
 /** Online novelty score of one stream; feed it physically valid readings in time order. */
 export class NoveltyScore {
   readonly #warmupReadings: number
-  readonly #state = new Float64Array(STATE_LENGTH)
-  #seen = 0
+  readonly #s: Float64Array
+  readonly #at: number
 
-  constructor(warmupReadings: number) {
+  /** `state` and `at`: where its numbers live (the stream's buffer); its own buffer if not given. */
+  constructor(warmupReadings: number, state = new Float64Array(NOVELTY_STATE_SIZE), at = 0) {
     this.#warmupReadings = warmupReadings
+    this.#s = state
+    this.#at = at
+    state.fill(0, at, at + NOVELTY_STATE_SIZE)
   }
 
   /** Scores a reading, then learns it. 0 during the warm-up; always in [0, 1), never NaN. */
   observe(time: number, value: number): number {
-    const s = this.#state
+    const s = this.#s
+    const a = this.#at
+    const seen = at(s, a + SEEN)
     // Readings near the largest double can overflow the running means; start afresh then.
-    if (this.#seen === 0 || !Number.isFinite(at(s, LEVEL) + at(s, DRIFT) + at(s, JITTER) + at(s, SPREAD))) {
+    if (seen === 0 || !Number.isFinite(at(s, a + LEVEL) + at(s, a + DRIFT) + at(s, a + JITTER) + at(s, a + SPREAD))) {
       this.#start(value)
     }
     const hour = hourOfDay(time)
     const usual = this.#usualAt(hour, value)
-    const level = at(s, LEVEL)
-    const spread = at(s, SPREAD)
-    const drift = at(s, DRIFT) + (value - at(s, DRIFT)) / DRIFT_SPAN_READINGS
-    const jitter = at(s, JITTER) + (Math.abs(value - at(s, PREVIOUS)) - at(s, JITTER)) / JITTER_SPAN_READINGS
+    const level = at(s, a + LEVEL)
+    const spread = at(s, a + SPREAD)
+    const drift = at(s, a + DRIFT) + (value - at(s, a + DRIFT)) / DRIFT_SPAN_READINGS
+    const jitter = at(s, a + JITTER)
+      + (Math.abs(value - at(s, a + PREVIOUS)) - at(s, a + JITTER)) / JITTER_SPAN_READINGS
     measure(value, usual, level, drift, jitter)
 
-    const isWarm = this.#seen >= this.#warmupReadings
+    const isWarm = seen >= this.#warmupReadings
     const floor = Math.max(RECORD_FLOOR_RELATIVE * Math.abs(level), RECORD_FLOOR_ABSOLUTE)
     const ratio = this.#ratioAndLearn(isWarm, floor, spread)
-    s[DRIFT] = drift
-    s[JITTER] = jitter
-    s[SPREAD] = spread + LEVEL_RATE * (Math.abs(value - level) - spread)
-    s[LEVEL] = level + LEVEL_RATE * (value - level)
-    s[hour] = usual + HOUR_RATE * (value - usual)
-    s[PREVIOUS] = value
-    this.#seen++
+    s[a + DRIFT] = drift
+    s[a + JITTER] = jitter
+    s[a + SPREAD] = spread + LEVEL_RATE * (Math.abs(value - level) - spread)
+    s[a + LEVEL] = level + LEVEL_RATE * (value - level)
+    s[a + hour] = usual + HOUR_RATE * (value - usual)
+    s[a + PREVIOUS] = value
+    s[a + SEEN] = seen + 1
     return isWarm ? this.#hold(ratio) : 0
   }
 
   #start(value: number): void {
-    const s = this.#state
-    s.fill(Number.NaN, 0, HOURS_PER_DAY)
-    s.fill(0, RECORDS_AT)
-    s[LEVEL] = value
-    s[PREVIOUS] = value
-    s[DRIFT] = value
+    const s = this.#s
+    const a = this.#at
+    s.fill(Number.NaN, a, a + HOURS_PER_DAY)
+    s.fill(0, a + RECORDS_AT, a + SEEN)
+    s[a + LEVEL] = value
+    s[a + PREVIOUS] = value
+    s[a + DRIFT] = value
   }
 
   #usualAt(hour: number, value: number): number {
-    const usual = this.#state[hour] ?? Number.NaN
+    const usual = this.#s[this.#at + hour] ?? Number.NaN
     return Number.isNaN(usual) ? value : usual
   }
 
@@ -160,23 +172,25 @@ export class NoveltyScore {
    * anomaly; measured on NAB).
    */
   #ratioAndLearn(isWarm: boolean, floor: number, spread: number): number {
-    const s = this.#state
+    const s = this.#s
+    const records = this.#at + RECORDS_AT
     let ratio = 0
     for (let k = 0; k < DEVIATIONS; k++) {
       const deviation = deviations[k] ?? 0
-      const record = at(s, RECORDS_AT + k)
+      const record = at(s, records + k)
       const least = Math.max(floor, (RECORD_FLOOR_SPREADS[k] ?? 1) * spread)
       if (record > 0) ratio = Math.max(ratio, ((WEIGHTS[k] ?? 1) * deviation) / Math.max(record, least))
       const learned = isWarm && record > 0 ? Math.min(deviation, RECORD_CAP * record) : deviation
-      s[RECORDS_AT + k] = Math.max(record * RECORD_DECAY, learned)
+      s[records + k] = Math.max(record * RECORD_DECAY, learned)
     }
     return ratio >= 0 ? Math.min(ratio, MAX_RATIO) : 0
   }
 
   #hold(ratio: number): number {
-    const held = at(this.#state, HELD)
+    const s = this.#s
+    const held = at(s, this.#at + HELD)
     const shown = ratio > held ? ratio : HOLD_FACTOR * ratio
-    this.#state[HELD] = Math.max(held * HOLD_DECAY, ratio)
+    s[this.#at + HELD] = Math.max(held * HOLD_DECAY, ratio)
     return shown / (1 + shown)
   }
 }

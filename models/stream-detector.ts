@@ -4,7 +4,7 @@ import { CHANGE_STATE_SIZE, ChangeDetector } from './change-detector.js'
 import { DEGRADATION_STATE_SIZE, DegradationDetector } from './degradation-detector.js'
 import { ModelsError } from './errors.js'
 import { toSignal, type Finding } from './finding.js'
-import { NoveltyScore } from './novelty-score.js'
+import { NOVELTY_STATE_SIZE, NoveltyScore } from './novelty-score.js'
 import { PHYSICAL_RANGE_STATE_SIZE, PhysicalRangeCheck } from './physical-range.js'
 import { PROFILE_BYTES, SeasonalProfile } from './seasonal-profile.js'
 import { SENSOR_HEALTH_STATE_SIZE, SensorHealth } from './sensor-health.js'
@@ -56,14 +56,17 @@ export interface StreamDetector {
 /**
  * Layout of a stream's state buffer (float64 numbers): the trend bank and the degradation
  * detector's numbers first (only for a metric with a failure limit: the bank must start the
- * buffer), then the stream's last time and each detector's numbers; after them, the hour-of-week
- * profile's float32 levels and byte counts, read through one DataView. One buffer per stream
+ * buffer; its float32 statistics and the level history's float32 ring are read through one
+ * Float32Array over the buffer), then the stream's last time and each detector's numbers, the
+ * novelty score's included; after them, the hour-of-week profile's float32 levels and byte
+ * counts, read through one DataView. One buffer per stream
  * rather than objects, boxed number fields and a typed array per detector: a number field costs
  * 24 bytes (pointer and box) instead of 8, a typed array about 200 bytes before its data.
  */
 const LAST_TIME = 0
 const RANGE_AT = LAST_TIME + 1
-const HEALTH_AT = RANGE_AT + PHYSICAL_RANGE_STATE_SIZE
+const NOVELTY_AT = RANGE_AT + PHYSICAL_RANGE_STATE_SIZE
+const HEALTH_AT = NOVELTY_AT + NOVELTY_STATE_SIZE
 const ANOMALY_AT = HEALTH_AT + SENSOR_HEALTH_STATE_SIZE
 const CHANGE_AT = ANOMALY_AT + ANOMALY_STATE_SIZE
 const STREAM_STATE_SIZE = CHANGE_AT + CHANGE_STATE_SIZE
@@ -106,7 +109,7 @@ class Detectors implements StreamDetector {
     s[at + LAST_TIME] = -Infinity
     this.#range = new PhysicalRangeCheck(context, s, at + RANGE_AT)
     this.#anomaly = new AnomalyDetector(context, settings, s, at + ANOMALY_AT)
-    this.#novelty = new NoveltyScore(settings.warmupReadings)
+    this.#novelty = new NoveltyScore(settings.warmupReadings, s, at + NOVELTY_AT)
     this.#health = new SensorHealth(context, settings.warmupReadings, s, at + HEALTH_AT)
     this.#change = new ChangeDetector(context, settings, s, at + CHANGE_AT, profile)
     this.#degradation = limit === undefined

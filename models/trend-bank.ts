@@ -14,8 +14,11 @@
  * standard error) and X'Wy. Time decay and the moving time origin are exact linear maps of
  * them, which also handles irregular gaps. Five of the six features (the constant and the
  * harmonics) are the same for every curve, so their block of the statistics is kept once and
- * each curve adds only its row for g: 38 shared numbers and 13 per curve, all in one
- * Float64Array (the start of the stream's state buffer). Each fit solves the shared 5×5 block
+ * each curve adds only its row for g: 38 shared numbers and 13 per curve, all float32 at the
+ * start of the stream's state buffer (a Float32Array over it), with y relative to a float64
+ * anchor level that follows y's weighted mean (see REANCHOR_SHARE): float32 sums of y itself
+ * would lose the residual sum of squares, a small difference of large sums, once the trend has
+ * moved far from where it started. Each fit solves the shared 5×5 block
  * once (Cholesky) and each curve by its Schur complement (block elimination), which is the same
  * least-squares solution as solving every 6×6 system on its own, for a fraction of the work.
  */
@@ -49,7 +52,8 @@ const CURVES = GROWTH_RATES_PER_HOUR.length
 /** Shared features: the constant, cos ωt, sin ωt, cos 2ωt, sin 2ωt. */
 const SHARED = 5
 const TRIANGLE = (SHARED * (SHARED + 1)) / 2
-// Layout of the state buffer. Shared statistics first:
+// Layout of the sufficient statistics, float32 (a Float32Array over the start of the state
+// buffer). Shared statistics first:
 const GRAM = 0
 const GRAM2 = GRAM + TRIANGLE
 const MOMENT = GRAM2 + TRIANGLE
@@ -64,19 +68,37 @@ const CROSS2 = GG + 1
 const GG2 = CROSS2 + SHARED
 const GY = GG2 + 1
 const PER_CURVE = GY + 1
-// ...then the bank's own numbers, and the previous best curve (for the one-step residual).
-const FIRST_TIME = CURVES_AT + CURVES * PER_CURVE
+const STATISTICS = CURVES_AT + CURVES * PER_CURVE
+/** Float64 slots the float32 statistics take at the start of the buffer. */
+const STATISTICS_SLOTS = Math.ceil(STATISTICS / 2)
+// ...then the bank's own float64 numbers: times, the anchor level the statistics' y are
+// relative to, the one-step residuals, and the previous best curve (for the one-step residual).
+const FIRST_TIME = STATISTICS_SLOTS
 const LAST_TIME = FIRST_TIME + 1
-const PREVIOUS_RESIDUAL = LAST_TIME + 1
+const ANCHOR = LAST_TIME + 1
+const PREVIOUS_RESIDUAL = ANCHOR + 1
 const RESIDUAL_SQUARES = PREVIOUS_RESIDUAL + 1
 const RESIDUAL_PRODUCTS = RESIDUAL_SQUARES + 1
 const LAST_CURVE = RESIDUAL_PRODUCTS + 1
 const LAST_SD = LAST_CURVE + 1
-/** The previous best curve's coefficients: the shared features', then g's. */
+/** The previous best curve's coefficients (in the units fed, not relative to the anchor): shared, then g. */
 const LAST_BETA = LAST_SD + 1
 const STATE_SIZE = LAST_BETA + PARAMS
-/** Numbers a trend bank keeps, at the start of its state buffer. */
+/** Numbers (float64 slots) a trend bank keeps, at the start of its state buffer. */
 export const TREND_STATE_SIZE = STATE_SIZE
+/**
+ * The statistics' y are kept relative to an anchor level (float64), so their sums stay small and
+ * the residual sum of squares, a difference of them, keeps its precision in float32. The anchor
+ * moves to the weighted mean of y once that mean, squared, exceeds this share of the mean square
+ * of y − anchor (1/16: the mean is off by a quarter of the root mean square).
+ */
+const REANCHOR_SHARE = 1 / 16
+/**
+ * Largest w·(y − anchor)² a reading may add: float32 ends at 3.4e38, so even a day of 1-second
+ * readings (a weight sum of about 1.2e5) at this size stays finite. Only values some 1e16 baseline
+ * spreads away reach it.
+ */
+const MAX_WEIGHTED_SQUARE = 1e33
 
 // Work buffers and results shared by all banks: every use is synchronous and finishes before
 // the next reading of any stream.
@@ -128,10 +150,19 @@ const sharedBankFit: BankFit = { best: sharedFits[0] ?? emptyFit(), fits: shared
 
 export class TrendBank {
   readonly #state: Float64Array
+  /** The sufficient statistics: float32, over the first STATISTICS_SLOTS numbers of `#state`. */
+  readonly #f: Float32Array
 
-  /** `state`: a buffer with the bank's TREND_STATE_SIZE numbers at its start (the stream's); its own if not given. */
-  constructor(state = new Float64Array(STATE_SIZE)) {
+  /**
+   * `state`: a buffer with the bank's TREND_STATE_SIZE numbers at its start (the stream's); its own
+   * if not given. `floats`: a Float32Array over the start of the same buffer (it may be longer,
+   * shared with other users of the buffer); its own view if not given.
+   */
+  constructor(
+    state = new Float64Array(STATE_SIZE), floats = new Float32Array(state.buffer, state.byteOffset, STATISTICS),
+  ) {
     this.#state = state
+    this.#f = floats
     state.fill(0, 0, STATE_SIZE)
     this.#state[FIRST_TIME] = Number.NaN
     this.#state[LAST_TIME] = Number.NaN
@@ -148,36 +179,46 @@ export class TrendBank {
   /** Adds a reading at a data time later than the previous one. */
   add(timeMs: number, y: number): void {
     const s = this.#state
-    if (Number.isNaN(s[FIRST_TIME])) s[FIRST_TIME] = timeMs
+    if (Number.isNaN(s[FIRST_TIME])) {
+      s[FIRST_TIME] = timeMs
+      s[ANCHOR] = y
+    }
     const lastTime = s[LAST_TIME] ?? Number.NaN
     const hours = Number.isNaN(lastTime) ? 0 : (timeMs - lastTime) / HOUR_MS
     fillFeatures(timeMs)
     const residual = y - this.#predict(hours)
-    const weight = this.#huberWeight(residual)
+    const centred = y - (s[ANCHOR] ?? 0)
+    const huber = this.#huberWeight(residual)
+    // The float32 sums must stay finite: a reading whose weighted square would not fit is left out.
+    const weight = huber * centred * centred <= MAX_WEIGHTED_SQUARE ? huber : 0
     this.#trackAutocorrelation(hours, residual)
     s[LAST_TIME] = timeMs
     this.#advance(hours)
-    this.#learn(y, weight)
+    this.#learn(centred, weight)
+    this.#reanchor()
   }
 
   /** Fits every candidate now; null until each one has a fit. See BankFit on reuse. */
   evaluate(): BankFit | null {
     const s = this.#state
+    const f = this.#f
     let trace = 0
-    for (let i = 0; i < SHARED; i++) trace += s[GRAM + packedIndex(i, i)] ?? 0
+    for (let i = 0; i < SHARED; i++) trace += f[GRAM + packedIndex(i, i)] ?? 0
     const ridge = (RIDGE * trace) / SHARED + Number.MIN_VALUE
-    if (!packedCholeskyInto(s, GRAM, SHARED, ridge, factor)) return null
-    packedSolveInto(factor, SHARED, s, MOMENT, sharedSolution)
+    if (!packedCholeskyInto(f, GRAM, SHARED, ridge, factor)) return null
+    packedSolveInto(factor, SHARED, f, MOMENT, sharedSolution)
 
+    const anchor = s[ANCHOR] ?? 0
     let bestCurve = -1
     let bestRss = Infinity
     for (let curve = 0; curve < CURVES; curve++) {
       const fit = sharedFits[curve]
-      if (fit === undefined || !this.#fitCurve(curve, ridge, fit)) return null
+      if (fit === undefined || !this.#fitCurve(curve, ridge, anchor, fit)) return null
       if (fit.rss < bestRss) {
         bestRss = fit.rss
         bestCurve = curve
         bestBeta.set(coefficients)
+        bestBeta[0] = (coefficients[0] ?? 0) + anchor
         bestBeta[SHARED] = fittedGBeta
       }
     }
@@ -196,15 +237,16 @@ export class TrendBank {
   /**
    * Fits one curve by block elimination: with A the shared block, b = Σ w g f and c = Σ w g²,
    * v = A⁻¹b, the Schur complement s = c − bᵀv, g's coefficient β_g = (Σ w g y − bᵀA⁻¹m)/s and
-   * the shared ones A⁻¹m − β_g v. The slope's direction G⁻¹e_g is (−v, 1)/s.
+   * the shared ones A⁻¹m − β_g v. The slope's direction G⁻¹e_g is (−v, 1)/s. The statistics'
+   * y are relative to `anchor`, which only moves the constant's coefficient.
    */
-  #fitCurve(curve: number, ridge: number, fit: TrendFit): boolean {
-    const s = this.#state
+  #fitCurve(curve: number, ridge: number, anchor: number, fit: TrendFit): boolean {
+    const f = this.#f
     const at = CURVES_AT + curve * PER_CURVE
-    packedSolveInto(factor, SHARED, s, at + CROSS, crossSolution)
-    const schur = (s[at + GG] ?? 0) + ridge - dotAt(s, at + CROSS, crossSolution, 0, SHARED)
+    packedSolveInto(factor, SHARED, f, at + CROSS, crossSolution)
+    const schur = (f[at + GG] ?? 0) + ridge - dotStatistics(f, at + CROSS, crossSolution, SHARED)
     if (!(schur > 0) || !Number.isFinite(schur)) return false
-    const gBeta = ((s[at + GY] ?? 0) - dotAt(s, at + CROSS, sharedSolution, 0, SHARED)) / schur
+    const gBeta = ((f[at + GY] ?? 0) - dotStatistics(f, at + CROSS, sharedSolution, SHARED)) / schur
     let norm = gBeta * gBeta
     for (let i = 0; i < SHARED; i++) {
       const beta = (sharedSolution[i] ?? 0) - gBeta * (crossSolution[i] ?? 0)
@@ -214,17 +256,17 @@ export class TrendBank {
     fittedGBeta = gBeta
 
     // βᵀm, and βᵀGβ = βᵀm − ridge·|β|² for the ridged solution: RSS = Σwy² − 2βᵀm + βᵀGβ.
-    const explained = dotAt(coefficients, 0, s, MOMENT, SHARED) + gBeta * (s[at + GY] ?? 0) + ridge * norm
-    const rss = Math.max((s[YY] ?? 0) - explained, 0)
-    const weight = s[WEIGHT] ?? 0
-    const effective = (weight * weight) / (s[WEIGHT2] ?? 0)
+    const explained = dotStatistics(f, MOMENT, coefficients, SHARED) + gBeta * (f[at + GY] ?? 0) + ridge * norm
+    const rss = Math.max((f[YY] ?? 0) - explained, 0)
+    const weight = f[WEIGHT] ?? 0
+    const effective = (weight * weight) / (f[WEIGHT2] ?? 0)
     const variance = (rss / weight) * (effective / Math.max(effective - PARAMS, 1))
-    const sandwich = (packedQuadratic(s, GRAM2, SHARED, crossSolution)
-      - 2 * dotAt(crossSolution, 0, s, at + CROSS2, SHARED) + (s[at + GG2] ?? 0)) / (schur * schur)
+    const sandwich = (packedQuadratic(f, GRAM2, SHARED, crossSolution)
+      - 2 * dotStatistics(f, at + CROSS2, crossSolution, SHARED) + (f[at + GG2] ?? 0)) / (schur * schur)
     const coefficientSe = Math.sqrt(Math.max(variance * sandwich, 0))
     const rate = GROWTH_RATES_PER_HOUR[curve] ?? 0
     const isLine = rate === 0
-    fit.level = (coefficients[0] ?? 0) + (isLine ? 0 : gBeta)
+    fit.level = (coefficients[0] ?? 0) + anchor + (isLine ? 0 : gBeta)
     fit.slope = isLine ? gBeta : gBeta * rate
     fit.slopeSe = isLine ? coefficientSe : coefficientSe * rate
     fit.rss = rss
@@ -241,7 +283,9 @@ export class TrendBank {
     if (curve < 0) return Number.NaN
     const rate = GROWTH_RATES_PER_HOUR[curve] ?? 0
     const g = rate === 0 ? hours : Math.exp(rate * hours)
-    return dotAt(s, LAST_BETA, features, 0, SHARED) + (s[LAST_BETA + SHARED] ?? 0) * g
+    let shared = 0
+    for (let i = 0; i < SHARED; i++) shared += (s[LAST_BETA + i] ?? 0) * (features[i] ?? 0)
+    return shared + (s[LAST_BETA + SHARED] ?? 0) * g
   }
 
   #huberWeight(residual: number): number {
@@ -266,72 +310,93 @@ export class TrendBank {
   /** Moves the time origin `hours` forward and decays every past reading accordingly. */
   #advance(hours: number): void {
     if (!(hours > 0)) return
-    const s = this.#state
+    const f = this.#f
     const { decay, shrink } = cachedDecays(hours)
     const decay2 = decay * decay
     for (let curve = 0; curve < CURVES; curve++) {
       const at = CURVES_AT + curve * PER_CURVE
       if (curve === 0) {
-        // The line: g(τ) becomes τ − h, so g's row gains −h times the constant's row.
-        shearLine(s, at + CROSS, at + GG, GRAM, -hours)
-        shearLine(s, at + CROSS2, at + GG2, GRAM2, -hours)
-        s[at + GY] = (s[at + GY] ?? 0) - hours * (s[MOMENT] ?? 0)
-        scaleRange(s, at + CROSS, SHARED + 1, decay)
-        scaleRange(s, at + CROSS2, SHARED + 1, decay2)
-        s[at + GY] = (s[at + GY] ?? 0) * decay
+        // The line: g(τ) becomes τ − h, so g's row gains −h times the constant's row (and
+        // decays in the same step: one rounding to float32).
+        shearLine(f, at + CROSS, at + GG, GRAM, -hours, decay)
+        shearLine(f, at + CROSS2, at + GG2, GRAM2, -hours, decay2)
+        f[at + GY] = ((f[at + GY] ?? 0) - hours * (f[MOMENT] ?? 0)) * decay
       } else {
         // An exponential: e^{r(τ−h)} = e^{−rh}·e^{rτ}, so g's row shrinks by e^{−rh} as it decays.
         const by = shrink[curve] ?? 1
         const byDecay = by * decay
         const byDecay2 = by * decay2
-        scaleRange(s, at + CROSS, SHARED, byDecay)
-        s[at + GG] = (s[at + GG] ?? 0) * by * byDecay
-        scaleRange(s, at + CROSS2, SHARED, byDecay2)
-        s[at + GG2] = (s[at + GG2] ?? 0) * by * byDecay2
-        s[at + GY] = (s[at + GY] ?? 0) * byDecay
+        scaleRange(f, at + CROSS, SHARED, byDecay)
+        f[at + GG] = (f[at + GG] ?? 0) * (by * byDecay)
+        scaleRange(f, at + CROSS2, SHARED, byDecay2)
+        f[at + GG2] = (f[at + GG2] ?? 0) * (by * byDecay2)
+        f[at + GY] = (f[at + GY] ?? 0) * byDecay
       }
     }
-    scaleRange(s, GRAM, TRIANGLE, decay)
-    scaleRange(s, GRAM2, TRIANGLE, decay2)
-    scaleRange(s, MOMENT, SHARED + 1, decay)
-    s[WEIGHT] = (s[WEIGHT] ?? 0) * decay
-    s[WEIGHT2] = (s[WEIGHT2] ?? 0) * decay2
+    scaleRange(f, GRAM, TRIANGLE, decay)
+    scaleRange(f, GRAM2, TRIANGLE, decay2)
+    scaleRange(f, MOMENT, SHARED + 1, decay)
+    f[WEIGHT] = (f[WEIGHT] ?? 0) * decay
+    f[WEIGHT2] = (f[WEIGHT2] ?? 0) * decay2
   }
 
-  /** Adds the reading (features already filled) at the current time origin, with weight w. */
+  /** Adds the reading (features already filled; y relative to the anchor) at the current time origin, with weight w. */
   #learn(y: number, weight: number): void {
-    const s = this.#state
+    const f = this.#f
     const weight2 = weight * weight
-    packedAddOuter(s, GRAM, SHARED, features, weight)
-    packedAddOuter(s, GRAM2, SHARED, features, weight2)
-    for (let i = 0; i < SHARED; i++) s[MOMENT + i] = (s[MOMENT + i] ?? 0) + weight * (features[i] ?? 0) * y
-    s[YY] = (s[YY] ?? 0) + weight * y * y
-    s[WEIGHT] = (s[WEIGHT] ?? 0) + weight
-    s[WEIGHT2] = (s[WEIGHT2] ?? 0) + weight2
+    packedAddOuter(f, GRAM, SHARED, features, weight)
+    packedAddOuter(f, GRAM2, SHARED, features, weight2)
+    for (let i = 0; i < SHARED; i++) f[MOMENT + i] = (f[MOMENT + i] ?? 0) + weight * (features[i] ?? 0) * y
+    f[YY] = (f[YY] ?? 0) + weight * y * y
+    f[WEIGHT] = (f[WEIGHT] ?? 0) + weight
+    f[WEIGHT2] = (f[WEIGHT2] ?? 0) + weight2
     // At the reading g is 0 for the line (nothing to add) and e⁰ = 1 for every exponential.
     for (let curve = 1; curve < CURVES; curve++) {
       const at = CURVES_AT + curve * PER_CURVE
       for (let i = 0; i < SHARED; i++) {
-        s[at + CROSS + i] = (s[at + CROSS + i] ?? 0) + weight * (features[i] ?? 0)
-        s[at + CROSS2 + i] = (s[at + CROSS2 + i] ?? 0) + weight2 * (features[i] ?? 0)
+        f[at + CROSS + i] = (f[at + CROSS + i] ?? 0) + weight * (features[i] ?? 0)
+        f[at + CROSS2 + i] = (f[at + CROSS2 + i] ?? 0) + weight2 * (features[i] ?? 0)
       }
-      s[at + GG] = (s[at + GG] ?? 0) + weight
-      s[at + GG2] = (s[at + GG2] ?? 0) + weight2
-      s[at + GY] = (s[at + GY] ?? 0) + weight * y
+      f[at + GG] = (f[at + GG] ?? 0) + weight
+      f[at + GG2] = (f[at + GG2] ?? 0) + weight2
+      f[at + GY] = (f[at + GY] ?? 0) + weight * y
     }
+  }
+
+  /**
+   * Moves the anchor to the weighted mean of y when that mean is off by more than REANCHOR_SHARE
+   * of y's spread (in squares): y → y − d changes Σwfy by −d·Σwf (the Gram matrix's first
+   * column), Σwy² by −2d·Σwy + d²·Σw and each curve's Σwgy by −d·Σwg. Exact maps, so the fit
+   * is the same, only the sums stay small.
+   */
+  #reanchor(): void {
+    const f = this.#f
+    const weight = f[WEIGHT] ?? 0
+    const sum = f[MOMENT] ?? 0
+    const squares = f[YY] ?? 0
+    if (!(weight > 0) || !(sum * sum > REANCHOR_SHARE * squares * weight)) return
+    const d = sum / weight
+    for (let i = 0; i < SHARED; i++) f[MOMENT + i] = (f[MOMENT + i] ?? 0) - d * (f[GRAM + packedIndex(i, 0)] ?? 0)
+    f[YY] = Math.max(squares - 2 * d * sum + d * d * weight, 0)
+    for (let curve = 0; curve < CURVES; curve++) {
+      const at = CURVES_AT + curve * PER_CURVE
+      f[at + GY] = (f[at + GY] ?? 0) - d * (f[at + CROSS] ?? 0)
+    }
+    this.#state[ANCHOR] = (this.#state[ANCHOR] ?? 0) + d
   }
 }
 
 /**
- * The line's g row after g → g + c·(constant): cross_k += c·A_k0 and gg += 2c·cross_0 + c²·A_00,
- * in the order of the row-then-column update of the full matrix.
+ * The line's g row after g → g + c·(constant), then decayed: cross_k ← (cross_k + c·A_k0)·decay
+ * and gg ← (gg + c·cross_0 + c·(cross_0 + c·A_00))·decay, each rounded to float32 once.
  */
-function shearLine(s: Float64Array, crossAt: number, ggAt: number, gramAt: number, c: number): void {
-  const crossBefore = s[crossAt] ?? 0
+function shearLine(f: Float32Array, crossAt: number, ggAt: number, gramAt: number, c: number, decay: number): void {
+  const crossBefore = f[crossAt] ?? 0
+  const crossAfter = crossBefore + c * (f[gramAt] ?? 0)
   for (let k = 0; k < SHARED; k++) {
-    s[crossAt + k] = (s[crossAt + k] ?? 0) + c * (s[gramAt + packedIndex(k, 0)] ?? 0)
+    f[crossAt + k] = ((f[crossAt + k] ?? 0) + c * (f[gramAt + packedIndex(k, 0)] ?? 0)) * decay
   }
-  s[ggAt] = (s[ggAt] ?? 0) + c * crossBefore + c * (s[crossAt] ?? 0)
+  f[ggAt] = ((f[ggAt] ?? 0) + c * crossBefore + c * crossAfter) * decay
 }
 
 /** The constant and the daily harmonics at a time, into the shared `features` buffer. */
@@ -377,7 +442,7 @@ function packedIndex(i: number, j: number): number {
  * from 0). Returns false when it is not numerically positive definite.
  */
 function packedCholeskyInto(
-  matrix: Float64Array, at: number, n: number, ridge: number, out: Float64Array,
+  matrix: Float32Array, at: number, n: number, ridge: number, out: Float64Array,
 ): boolean {
   for (let i = 0; i < n; i++) {
     const rowI = (i * (i + 1)) >> 1
@@ -399,7 +464,7 @@ function packedCholeskyInto(
 
 /** Solves L Lᵀ x = rhs for x, given the packed Cholesky factor L; rhs at `rhs[at..]`, x into `out`. */
 function packedSolveInto(
-  factor: Float64Array, n: number, rhs: Float64Array, at: number, out: Float64Array,
+  factor: Float64Array, n: number, rhs: Float32Array, at: number, out: Float64Array,
 ): void {
   for (let i = 0; i < n; i++) {
     const row = (i * (i + 1)) >> 1
@@ -415,7 +480,7 @@ function packedSolveInto(
 }
 
 /** xᵀ M x for a symmetric M packed at `matrix[at..]`. */
-function packedQuadratic(matrix: Float64Array, at: number, n: number, x: Float64Array): number {
+function packedQuadratic(matrix: Float32Array, at: number, n: number, x: Float64Array): number {
   let total = 0
   for (let i = 0; i < n; i++) {
     const row = at + ((i * (i + 1)) >> 1)
@@ -429,7 +494,7 @@ function packedQuadratic(matrix: Float64Array, at: number, n: number, x: Float64
 
 /** M += w · f fᵀ for M packed at `matrix[at..]` (a symmetric rank-one update). */
 function packedAddOuter(
-  matrix: Float64Array, at: number, n: number, features: Float64Array, weight: number,
+  matrix: Float32Array, at: number, n: number, features: Float64Array, weight: number,
 ): void {
   for (let i = 0; i < n; i++) {
     const row = at + ((i * (i + 1)) >> 1)
@@ -439,13 +504,13 @@ function packedAddOuter(
 }
 
 /** values[from..from+count) *= by. */
-function scaleRange(values: Float64Array, from: number, count: number, by: number): void {
+function scaleRange(values: Float32Array, from: number, count: number, by: number): void {
   for (let i = from; i < from + count; i++) values[i] = (values[i] ?? 0) * by
 }
 
-/** Σ a[aAt + i] · b[bAt + i] over n entries. */
-function dotAt(a: Float64Array, aAt: number, b: Float64Array, bAt: number, n: number): number {
+/** Σ statistics[at + i] · work[i] over n entries. */
+function dotStatistics(statistics: Float32Array, at: number, work: Float64Array, n: number): number {
   let total = 0
-  for (let i = 0; i < n; i++) total += (a[aAt + i] ?? 0) * (b[bAt + i] ?? 0)
+  for (let i = 0; i < n; i++) total += (statistics[at + i] ?? 0) * (work[i] ?? 0)
   return total
 }

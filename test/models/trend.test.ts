@@ -51,3 +51,43 @@ describe('TrendBank', () => {
     expect(Math.abs(fit?.best.slope ?? Infinity)).toBeLessThan(1e-6)
   })
 })
+
+describe('TrendBank in float32', () => {
+  it('keeps its precision far from zero: an offset of 1e5 only moves the level (statistics relative to an anchor)', () => {
+    const near = new TrendBank()
+    const far = new TrendBank()
+    const random = seededRandom(9)
+    for (const time of irregularTimes(480, 9)) {
+      // A rise of 120 noise units a day for 20 days: the trend explains most of the variance, the hard case
+      // for a residual sum of squares taken as a difference of sums.
+      const y = 0.5 * ((time - START) / HOUR_MS) + cycle(time) + 0.1 * random.gaussian()
+      near.add(time, y)
+      far.add(time, y + 1e5)
+    }
+    const a = near.evaluate()
+    const aFits = a?.fits.map((fit) => ({ ...fit })) ?? []
+    const aBest = a?.best.rate
+    const b = far.evaluate()
+    expect(b?.best.rate).toBe(aBest)
+    for (const [k, fit] of (b?.fits ?? []).entries()) {
+      const ref = aFits[k]
+      expect(fit.level - 1e5).toBeCloseTo(ref?.level ?? Number.NaN, 2)
+      expect(Math.abs(fit.slope / (ref?.slope ?? 0) - 1)).toBeLessThan(1e-4)
+      expect(Math.abs(fit.residualSd / (ref?.residualSd ?? 0) - 1)).toBeLessThan(1e-2)
+    }
+    // The noise is 0.1: a float32 sum of squares of values near 1e5 (1e10 each) could not see it.
+    expect(b?.fits[0]?.residualSd).toBeGreaterThan(0.05)
+    expect(b?.fits[0]?.residualSd).toBeLessThan(0.2)
+  })
+
+  it('leaves out a reading whose square would overflow its float32 sums, and keeps fitting', () => {
+    const bank = new TrendBank()
+    const times = irregularTimes(72, 3)
+    for (const [i, time] of times.entries()) {
+      bank.add(time, i === 50 ? 1e30 : 1 + 0.01 * ((time - START) / HOUR_MS) + cycle(time))
+    }
+    const fit = bank.evaluate()
+    expect(fit?.fits.every((one) => Number.isFinite(one.rss) && Number.isFinite(one.level))).toBe(true)
+    expect(fit?.fits[0]?.slope).toBeCloseTo(0.01, 3)
+  })
+})
