@@ -36,6 +36,14 @@ const NEW_LEVEL_MARGIN_SD = 1
 const LIMIT_CONFIDENCE = 0.95
 const MAX_MODEL_VALUE = 1e100
 const HOUR_MS = 3_600_000
+/**
+ * The trend is fitted and judged at most once per 15 minutes of data time (every reading still
+ * enters its statistics). Wear moves over hours to days, so a fit per 5-minute or per-second
+ * reading adds cost, not foresight: the seven curve fits were about half the detector stack's
+ * time per reading. A trend must still alarm on `anomalyMinRun` fits in a row. A reading past
+ * the limit is judged at once, whatever the cadence.
+ */
+const FIT_EVERY_MS = 15 * 60_000
 
 // Layout of the detector's numbers in its state buffer: its own (the anchor's offset is NaN until
 // the baseline is warm), the episode, the level history.
@@ -48,8 +56,10 @@ const ANCHOR_SCALE = 4
 const LIMIT = 5
 const EPISODE_AT = 6
 const HISTORY_AT = EPISODE_AT + EPISODE_SIZE
+/** Data time of the last fit (NaN before the first). */
+const FITTED_AT = HISTORY_AT + LEVEL_HISTORY_STATE_SIZE
 /** Numbers the detector keeps in its stream's state buffer, besides its trend bank's. */
-export const DEGRADATION_STATE_SIZE = HISTORY_AT + LEVEL_HISTORY_STATE_SIZE
+export const DEGRADATION_STATE_SIZE = FITTED_AT + 1
 const EPISODE = new EpisodeRule(QUIET_HOURS)
 
 /** Settings the degradation detector reads from `config.models`. */
@@ -99,6 +109,7 @@ export class DegradationDetector {
     state[at + BEYOND_SINCE] = 0
     state[at + ANCHOR_OFFSET] = Number.NaN
     state[at + ANCHOR_SCALE] = 1
+    state[at + FITTED_AT] = Number.NaN
     EPISODE.init(state, at + EPISODE_AT)
   }
 
@@ -122,6 +133,7 @@ export class DegradationDetector {
 
     this.#bank.add(time, y)
     this.#trackLimit(time, value)
+    if (!this.#isJudgedNow(time)) return null
     const fit = this.#fit()
     // The pessimistic crossing is only needed once the trend alarms (#verdict).
     const assessment = fit === null ? null : assessTrend(fit, this.#toModel(this.#limit()), false)
@@ -142,6 +154,17 @@ export class DegradationDetector {
     const isBeyond = this.#sign * (value - this.#limit()) >= 0
     if (isBeyond && (s[at + BEYOND_RUN] ?? 0) === 0) s[at + BEYOND_SINCE] = time
     s[at + BEYOND_RUN] = isBeyond ? (s[at + BEYOND_RUN] ?? 0) + 1 : 0
+  }
+
+  /** True when this reading is judged (see FIT_EVERY_MS); between fits a reading changes no verdict. */
+  #isJudgedNow(time: number): boolean {
+    const s = this.#s
+    const at = this.#at
+    const isPastLimit = (s[at + BEYOND_RUN] ?? 0) >= this.#settings.anomalyMinRun
+    // Not `time - last < FIT_EVERY_MS`: that is false for NaN, the state before the first fit.
+    if (!isPastLimit && time - (s[at + FITTED_AT] ?? Number.NaN) < FIT_EVERY_MS) return false
+    s[at + FITTED_AT] = time
+    return true
   }
 
   /** The bank's fit now, once it spans enough data and readings to be judged; null before. */

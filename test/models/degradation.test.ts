@@ -5,6 +5,8 @@ import {
   DAY_MS, HOUR_MS, PROFILES, SETTINGS, START, degradingStream, healthyStream, sample,
 } from './synthetic.js'
 
+const MINUTE_MS = 60_000
+
 const FAILURE_AT = START + 8 * DAY_MS + 5 * HOUR_MS
 /** Pump flow: fails when it falls to 150 m³/h. */
 const FLOW = { base: 420, dailyAmplitude: 0.12, noise: 0.04 }
@@ -53,7 +55,7 @@ describe('degradation trend detection', () => {
     const summary = degradationSignals('vibration_rms', 41)[0]?.evidence.summary
 
     expect(summary).toBe('Vibration RMS rose from 2.8 to 3 mm/s over 3 days and is on course to reach the '
-      + 'failure limit of 11.2 mm/s around 2026-01-13 17:00 UTC (possibly as early as 2026-01-12 17:13 UTC).')
+      + 'failure limit of 11.2 mm/s around 2026-01-13 17:01 UTC (possibly as early as 2026-01-12 17:22 UTC).')
   })
 
   it('raises a critical Signal with the failure now when the value is already past the limit', () => {
@@ -74,6 +76,21 @@ describe('degradation trend detection', () => {
       .toBe('Vibration RMS has been at 11.9 mm/s, beyond its failure limit of 11.2 mm/s, since 2026-01-06 01:00 UTC.')
   })
 
+  it('judges readings past the limit at once, between the trend fits of a fast stream', () => {
+    const { profile, shape } = sample('vibration_rms')
+    const detector = createStreamDetector({ assetId: 'asset-1', metric: 'vibration_rms', profile, settings: SETTINGS })
+    // One reading a minute: the trend is fitted every 15 minutes, the limit checked on every reading.
+    const healthy = healthyStream(shape, { seed: 5, days: 2, stepMinutes: 1 })
+    const pastAt = START + 2 * DAY_MS + 7 * MINUTE_MS
+    const past = healthyStream({ ...shape, base: 20 }, { seed: 6, days: 1, start: pastAt, stepMinutes: 1 })
+    const signals = [...healthy, ...past].flatMap((p) => detector.observe(p.time, p.value).signals)
+    const first = signals.find((s) => s.kind === 'degradation')
+
+    expect(first?.severity).toBe('critical')
+    // The third reading past the limit (settings.anomalyMinRun), not the next fit.
+    expect(first?.detectedAt).toBe(pastAt + (SETTINGS.anomalyMinRun - 1) * MINUTE_MS)
+  })
+
   it('never projects a failure for a stream moving away from a limit below it', () => {
     const detector = flowDetector()
     const rising = degradingStream(FLOW, { seed: 9, limit: 600, failureAt: FAILURE_AT })
@@ -89,8 +106,8 @@ describe('degradation trend detection', () => {
       .find((s) => s.kind === 'degradation')
 
     expect(FAILURE_AT - (first?.detectedAt ?? FAILURE_AT)).toBeGreaterThanOrEqual(36 * HOUR_MS)
-    expect(first?.evidence.summary).toBe('Flow rate fell from 421 to 391 m³/h over 4 days and is on course to reach '
-      + 'the failure limit of 150 m³/h around 2026-01-13 06:33 UTC (possibly as early as 2026-01-12 17:27 UTC).')
+    expect(first?.evidence.summary).toBe('Flow rate fell from 421 to 390 m³/h over 4 days and is on course to reach '
+      + 'the failure limit of 150 m³/h around 2026-01-13 06:15 UTC (possibly as early as 2026-01-12 17:26 UTC).')
   })
 })
 
