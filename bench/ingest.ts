@@ -12,14 +12,14 @@ const USAGE = `npm run bench -- ingest [options] [--json]
   --rate N              messages/s over all sessions; 0 = as fast as acknowledged (default 0)
   --batch-size N        influx.batchSize (default 5000)
   --flush-interval N    influx.flushIntervalMs (default 1000)
-  --writes-in-flight N  influx.maxWritesInFlight (default 2)
+  --writes-in-flight N  influx.maxWritesInFlight (default 4, as the service's)
   --baseline-seconds N  length of each baseline measurement (default 4)
   --repeat N            baseline measurements; the median is used (default 3)
   --no-baselines        the pipeline run alone (for profiling)`
 
 const NUMBER_FLAGS = {
   'seconds': 30, 'devices': 200, 'window': 16, 'rate': 0, 'batch-size': 5_000, 'flush-interval': 1_000,
-  'writes-in-flight': 2, 'baseline-seconds': 4, 'repeat': 3,
+  'writes-in-flight': 4, 'baseline-seconds': 4, 'repeat': 3,
 }
 type NumberFlag = keyof typeof NUMBER_FLAGS
 

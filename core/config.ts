@@ -98,7 +98,7 @@ const DEFAULTS = {
     /** A write body stays below this (InfluxDB 3.x refuses 10 MiB by default, 1.x 25 MB). */
     maxBatchBytes: 4_194_304,
     /** Batches written at the same time; more hides round trips, order is kept by the cursor. */
-    maxWritesInFlight: 2,
+    maxWritesInFlight: 4,
   },
   spool: {
     /** Accepted readings are made durable here before their PUBACK; empty: <data.dir>/spool. */

@@ -57,7 +57,9 @@ interface Composition {
  * API listening. Only the store is wrapped, to time every stored reading.
  */
 function compose(config: Config, fleet: Fleet): Composition {
-  const logger = createLogger({ level: 'warn', destination: process.stderr })
+  // Errors only: the bench fleet's work orders escalate (no technician has the skill "bench"),
+  // and a warning per work order would bury the figures.
+  const logger = createLogger({ level: 'error', destination: process.stderr })
   const latency = new LatencyHistogram()
   const counts = { stored: 0, signals: 0 }
   const store = probeStore(createInfluxStore(config.influx), latency, (lines) => {
@@ -75,7 +77,7 @@ function benchConfig(options: PipelineRunOptions, dataDir: string, database: str
   return loadConfig({
     env: {},
     overrides: {
-      data: { dir: dataDir }, mqtt: { port: 0 }, http: { port: 0 }, log: { level: 'warn' },
+      data: { dir: dataDir }, mqtt: { port: 0 }, http: { port: 0 }, log: { level: 'error' },
       influx: { url: influxd.url, database, batchSize, flushIntervalMs, maxWritesInFlight: writesInFlight },
     },
   })
