@@ -22,7 +22,7 @@ export { RobustBaseline } from './robust-baseline.js'
 /** Snapshot of a robust baseline. */
 export type { BaselineState } from './robust-baseline.js'
 /** Continuous anomaly score in [0, 1): a reading's deviations against their decaying records. */
-export { NoveltyScore } from './novelty-score.js'
+export { NOVELTY_STATE_SIZE, NoveltyScore } from './novelty-score.js'
 /** Robust z-score anomaly detector with episodes and hysteresis, and its name and version. */
 export { AnomalyDetector, ANOMALY_DETECTOR } from './anomaly-detector.js'
 /** Settings and per-reading outcome of the anomaly detector. */
