@@ -8,21 +8,11 @@ import { connectFrame, DISCONNECT, publishFrame, publishHead } from './raw-mqtt.
 const LIMIT = 100
 
 /** Feeds the bytes in chunks of `size` and collects what the filter lets through. */
-async function filter(bytes: Buffer, size: number, marker = new OversizeMarker()): Promise<Buffer> {
-  const stream = new FrameFilter({ maxPayloadBytes: LIMIT, marker })
-  const out: Buffer[] = []
-  stream.on('data', (chunk: Buffer) => out.push(chunk))
-  const ended = new Promise<void>((resolve, reject) => {
-    stream.once('end', resolve)
-    stream.once('error', reject)
-  })
-  for (let offset = 0; offset < bytes.length; offset += size) stream.write(bytes.subarray(offset, offset + size))
-  stream.end()
-  await ended
-  return Buffer.concat(out)
+function filter(bytes: Buffer, size: number, marker = new OversizeMarker()): Promise<Buffer> {
+  return filterCut(bytes, [size], marker)
 }
 
-/** Feeds the bytes in chunks of the given sizes, repeated in turn. */
+/** Feeds the bytes in chunks of the given sizes, repeated in turn, and collects what passes. */
 async function filterCut(bytes: Buffer, sizes: number[], marker: OversizeMarker): Promise<Buffer> {
   const stream = new FrameFilter({ maxPayloadBytes: LIMIT, marker })
   const out: Buffer[] = []
