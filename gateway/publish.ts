@@ -89,6 +89,15 @@ export function admitPublish(
   source: { device: Device, isWill: boolean },
   packet: PublishPacket,
 ): Promise<Error | null> {
+  // A throw before the first promise still reaches the caller as a rejection.
+  return settled(() => startAdmission(deps, source, packet))
+}
+
+function startAdmission(
+  deps: PublishGateDeps,
+  source: { device: Device, isWill: boolean },
+  packet: PublishPacket,
+): Promise<Error | null> {
   const { device, isWill } = source
   const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
   const message: Message = { device, topic: packet.topic, payload, arrivedAt: deps.clock.now(), isWill }

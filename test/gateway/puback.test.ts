@@ -40,14 +40,25 @@ describe('gateway QoS 1 acknowledgement', () => {
     expect(order).toEqual(['handoff started', 'other device acknowledged', 'handoff finished', 'puback'])
   })
 
-  it('leaves a message unacknowledged when onReadings rejects, so the device sends it again', async () => {
+  it.each([
+    ['rejects', async (fail: boolean) => {
+      if (fail) throw new Error('store unavailable')
+    }],
+    // Not async: the admission path has no async frame to turn this throw into a rejection.
+    ['throws before returning a promise', (fail: boolean) => {
+      if (fail) throw new Error('store unavailable')
+      return Promise.resolve()
+    }],
+  ])('leaves a message unacknowledged when onReadings %s, so the device sends it again', async (_, handOn) => {
     let calls = 0
     const delivered: Reading[] = []
     harness = await startGateway({
-      onReadings: async (readings) => {
+      onReadings: (readings) => {
         calls++
-        if (calls === 1) throw new Error('store unavailable')
-        delivered.push(...readings)
+        const handedOn = handOn(calls === 1)
+        return handedOn.then(() => {
+          delivered.push(...readings)
+        })
       },
     })
     const client = await harness.connect('dev-pump-1', { reconnectPeriod: 20 })
