@@ -56,7 +56,7 @@ const ANCHOR_SCALE = 4
 const LIMIT = 5
 const EPISODE_AT = 6
 const HISTORY_AT = EPISODE_AT + EPISODE_SIZE
-/** Data time of the last fit (NaN before the first). */
+/** Data time of the last fit (NaN before the first, and while the value is past the limit). */
 const FITTED_AT = HISTORY_AT + LEVEL_HISTORY_STATE_SIZE
 /** Numbers the detector keeps in its stream's state buffer, besides its trend bank's. */
 export const DEGRADATION_STATE_SIZE = FITTED_AT + 1
@@ -161,9 +161,11 @@ export class DegradationDetector {
     const s = this.#s
     const at = this.#at
     const isPastLimit = (s[at + BEYOND_RUN] ?? 0) >= this.#settings.anomalyMinRun
-    // Not `time - last < FIT_EVERY_MS`: that is false for NaN, the state before the first fit.
+    // `time - NaN < FIT_EVERY_MS` is false: the first reading, and the first one back within the
+    // limit after readings past it (NaN below), are judged at once, so the episode's quiet time
+    // starts when the value returns, not up to 15 minutes later.
     if (!isPastLimit && time - (s[at + FITTED_AT] ?? Number.NaN) < FIT_EVERY_MS) return false
-    s[at + FITTED_AT] = time
+    s[at + FITTED_AT] = isPastLimit ? Number.NaN : time
     return true
   }
 

@@ -91,6 +91,29 @@ describe('degradation trend detection', () => {
     expect(first?.detectedAt).toBe(pastAt + (SETTINGS.anomalyMinRun - 1) * MINUTE_MS)
   })
 
+  it('starts the quiet time when the value returns within the limit, so a repeat a day later is a new episode', () => {
+    const { profile, shape } = sample('vibration_rms')
+    const detector = createStreamDetector({ assetId: 'asset-1', metric: 'vibration_rms', profile, settings: SETTINGS })
+    const minutes = (count: number): number => count / (24 * 60)
+    const pastAt = START + 2 * DAY_MS + 7 * MINUTE_MS
+    const backAt = pastAt + 10 * MINUTE_MS
+    // 24 h 5 min after the return: past the episode's 24 quiet hours, but within 15 minutes of them.
+    const againAt = backAt + (24 * 60 + 5) * MINUTE_MS
+    const points = [
+      ...healthyStream(shape, { seed: 5, days: 2, stepMinutes: 1 }),
+      ...healthyStream({ ...shape, base: 20 }, { seed: 6, days: minutes(10), start: pastAt, stepMinutes: 1 }),
+      ...healthyStream(shape, { seed: 7, days: minutes(24 * 60 + 5), start: backAt, stepMinutes: 1 }),
+      ...healthyStream({ ...shape, base: 20 }, { seed: 8, days: minutes(10), start: againAt, stepMinutes: 1 }),
+    ]
+    const signals = points.flatMap((p) => detector.observe(p.time, p.value).signals)
+      .filter((s) => s.kind === 'degradation')
+
+    expect(signals.map((s) => [s.severity, s.detectedAt])).toEqual([
+      ['critical', pastAt + 2 * MINUTE_MS],
+      ['critical', againAt + 2 * MINUTE_MS],
+    ])
+  })
+
   it('never projects a failure for a stream moving away from a limit below it', () => {
     const detector = flowDetector()
     const rising = degradingStream(FLOW, { seed: 9, limit: 600, failureAt: FAILURE_AT })
