@@ -42,7 +42,9 @@ export interface AdmitDeps {
 }
 
 /** Not async: it runs for every telemetry message, and one then() costs less than an async frame. */
-export function admitTelemetry(deps: AdmitDeps, packet: PublishPacket, message: Message): Promise<Error | null> | null {
+export function admitTelemetry(
+  deps: AdmitDeps, packet: PublishPacket, message: Message,
+): Promise<Error | null> | Error | null {
   const decoded = decodeTelemetry(message.payload, message.arrivedAt, deps.rules)
   if (decoded.refusals.length > 0) deps.refusals.record(refusedFrom(message), decoded.refusals)
   const { samples } = decoded
@@ -64,7 +66,7 @@ export function admitTelemetry(deps: AdmitDeps, packet: PublishPacket, message: 
   try {
     handedOn = deps.onReadings(readings)
   } catch (err: unknown) {
-    return Promise.resolve(handoffFailed(deps, packet, message, err))
+    return handoffFailed(deps, packet, message, err)
   }
   return handedOn.then(
     () => {

@@ -104,8 +104,9 @@ function startAdmission(
   const kind = publishKind(device.id, packet.topic)
   deps.metrics.hot.received[kind ?? 'other'] += 1
   const { messageId } = packet
+  // A synchronous throw here reaches admitPublish's settled(); no redelivery record to settle.
   if (packet.qos === 0 || messageId === undefined) {
-    return settled(() => admitOnce(deps, packet, message, { kind, earlier: null }))
+    return Promise.resolve(admitOnce(deps, packet, message, { kind, earlier: null }))
   }
 
   // Registered before anything waits, so a copy parsed from the same read finds this one.
