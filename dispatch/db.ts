@@ -160,16 +160,42 @@ const MIGRATIONS: readonly string[] = [
   `,
 ]
 
+/** How long opening retries a journal-mode switch that another process holds up. */
+const OPEN_BUSY_RETRY_MS = 5_000
+const OPEN_BUSY_PAUSE_MS = 10
+
+/**
+ * Switching a new file to WAL needs an exclusive lock. When two processes open the same new
+ * file at once, both hold a shared lock and want that exclusive one; SQLite answers one of them
+ * SQLITE_BUSY at once instead of calling the busy handler (waiting could deadlock), so
+ * busy_timeout does not help there. The loser pauses and tries again once the other is done.
+ * Blocking is acceptable: this runs once, at start-up.
+ */
+export function retryWhileBusy(run: () => void, retryMs = OPEN_BUSY_RETRY_MS): void {
+  const deadline = Date.now() + retryMs
+  for (;;) {
+    try {
+      run()
+      return
+    } catch (err: unknown) {
+      const code = (err as { code?: unknown }).code
+      if (code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, OPEN_BUSY_PAUSE_MS)
+    }
+  }
+}
+
 /** Opens (creating if needed) the dispatch database and brings its schema up to date. */
 export function openDatabase(file: string): Db {
   let db: Db | undefined
   try {
-    db = new Database(file)
+    const opened = new Database(file)
+    db = opened
     // First, so that another process opening the same file makes us wait instead of fail.
     db.pragma('busy_timeout = 5000')
     // WAL lets readers (the API) run while a signal's transaction writes; FULL sync makes a
     // commit survive power loss too, as "a committed work order survives a crash" requires.
-    db.pragma('journal_mode = WAL')
+    retryWhileBusy(() => opened.pragma('journal_mode = WAL'))
     db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
     migrate(db)
