@@ -86,6 +86,8 @@ function pipelineFigures(run: PipelineRunResult, options: Options) {
     return mb(samples[index] ?? 0)
   })
   const cpu = Object.fromEntries(Object.entries(run.cpuSeconds).map(([k, v]) => [k, Number(v.toFixed(1))]))
+  const acked = Math.max(1, run.generator.acked)
+  const perMessage = (cpuSeconds: number): number => Number(((cpuSeconds * 1e6) / acked).toFixed(1))
   return {
     messagesAckedPerSecond: round(steadyRate(run.generator.perSecond)),
     readingsStoredPerSecond: round(steadyRate(run.storedPerSecond.slice(0, options.seconds))),
@@ -105,8 +107,41 @@ function pipelineFigures(run: PipelineRunResult, options: Options) {
     cpuSeconds: cpu,
     // The steadiest figure on a shared machine: what one message costs the pipeline process
     // (broker included), whatever share of the cores the other processes leave it.
-    cpuMicrosecondsPerMessage: Number(((run.cpuSeconds.pipeline * 1e6) / Math.max(1, run.generator.acked)).toFixed(1)),
+    cpuMicrosecondsPerMessage: perMessage(run.cpuSeconds.pipeline),
+    mainThread: mainThreadFigures(run, perMessage),
+    cpuBudget: cpuBudget(run, perMessage),
     signals: run.signals,
+  }
+}
+
+/**
+ * The event loop, which runs the broker and the pipeline and so bounds the rate: its CPU per
+ * message, how busy it was, and the share of a core it got while busy (below 1 when the other
+ * threads and processes took the core from it).
+ */
+function mainThreadFigures(run: PipelineRunResult, perMessage: (cpuSeconds: number) => number) {
+  const { cpuSeconds, utilization } = run.mainThread
+  const busySeconds = utilization * run.cpuSeconds.wallSeconds
+  return {
+    cpuMicrosecondsPerMessage: perMessage(cpuSeconds),
+    eventLoopUtilization: Number(utilization.toFixed(3)),
+    coreShareWhileBusy: Number((busySeconds > 0 ? cpuSeconds / busySeconds : 0).toFixed(2)),
+  }
+}
+
+/**
+ * What one message costs every process of the run (the service, influxd storing its four
+ * points, the load generator) and the rate the machine's cores would allow at those costs if
+ * they were never idle: an upper bound that no split of the work across threads can pass.
+ */
+function cpuBudget(run: PipelineRunResult, perMessage: (cpuSeconds: number) => number) {
+  const { pipeline, influxd, generator } = run.cpuSeconds
+  const total = perMessage(pipeline + influxd + generator)
+  return {
+    microsecondsPerMessage: {
+      service: perMessage(pipeline), influxd: perMessage(influxd), generator: perMessage(generator), total,
+    },
+    ceilingMessagesPerSecond: round((availableParallelism() * 1e6) / Math.max(total, Number.EPSILON)),
   }
 }
 
@@ -128,6 +163,12 @@ export async function runBenchmark(argv: string[]): Promise<Record<string, unkno
       readingsVsInfluxAlone: ratio(pipeline.readingsStoredPerSecond, baselines.influxPointsPerSecond),
     }
     const machine = { cores: availableParallelism(), loadAverage1m: Number(loadavg()[0]?.toFixed(2)) }
+    const { cpuBudget: budget, mainThread } = pipeline
+    say(`CPU per message: service ${budget.microsecondsPerMessage.service} µs (its event loop `
+      + `${mainThread.cpuMicrosecondsPerMessage} µs, busy ${mainThread.eventLoopUtilization} of the time, `
+      + `on a core ${mainThread.coreShareWhileBusy} of that), influxd ${budget.microsecondsPerMessage.influxd} µs, `
+      + `generator ${budget.microsecondsPerMessage.generator} µs; ${machine.cores} cores allow at most `
+      + `${budget.ceilingMessagesPerSecond} messages/s at these costs`)
     const summary = { benchmark: 'ingest', command, options, machine, baselines, pipeline, ratios }
     say(JSON.stringify(summary, null, 2))
     return summary

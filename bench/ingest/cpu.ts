@@ -9,6 +9,21 @@ export function ownCpuSeconds(): number {
   return (usage.user + usage.system) / 1e6
 }
 
+/**
+ * CPU seconds (user + system) of this process's main thread alone: the event loop that runs
+ * the broker and the pipeline. On Linux its thread id is the process id. The rest of the
+ * process's CPU is V8's GC helpers and libuv's pool (spool writes and syncs).
+ */
+export function mainThreadCpuSeconds(): number {
+  return ticksOf(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')) / TICKS_PER_SECOND
+}
+
+/** utime + stime of a /proc stat line; the name in parentheses may contain spaces. */
+function ticksOf(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(fields[11]) + Number(fields[12])
+}
+
 /** CPU seconds of the child process named `command` (e.g. influxd), or NaN when there is none. */
 export function childCpuSeconds(command: string): number {
   for (const entry of readdirSync('/proc')) {
@@ -22,9 +37,9 @@ export function childCpuSeconds(command: string): number {
     }
     const close = stat.lastIndexOf(')')
     const name = stat.slice(stat.indexOf('(') + 1, close)
-    const fields = stat.slice(close + 2).split(' ')
-    if (name !== command || Number(fields[1]) !== process.pid) continue
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
+    const parent = Number(stat.slice(close + 2).split(' ')[1])
+    if (name !== command || parent !== process.pid) continue
+    return ticksOf(stat) / TICKS_PER_SECOND
   }
   return Number.NaN
 }

@@ -7,7 +7,7 @@ import { createLogger, loadConfig, type Config, type Fleet, type Registry } from
 import { createInfluxStore } from '../../ingest/index.js'
 import type { InfluxdHandle } from '../../test/helpers/influxd.js'
 import { BENCH_METRICS, benchFleet } from './bench-fleet.js'
-import { childCpuSeconds, ownCpuSeconds } from './cpu.js'
+import { childCpuSeconds, mainThreadCpuSeconds, ownCpuSeconds } from './cpu.js'
 import { forkGenerator } from './generator-process.js'
 import { influxStatement } from './influx-admin.js'
 import { LatencyHistogram, probeStore } from './latency.js'
@@ -43,6 +43,12 @@ export interface PipelineRunResult {
   loopDelay: { p50Ms: number, p99Ms: number, maxMs: number }
   /** CPU seconds during the load: this process (broker and pipeline), the generator, influxd. */
   cpuSeconds: { pipeline: number, generator: number, influxd: number, wallSeconds: number }
+  /**
+   * The event loop during the load: its CPU seconds, and the share of the wall time it was
+   * busy (perf_hooks' event-loop utilisation). Busy time beyond its CPU time is time the loop
+   * had work but the kernel ran another thread or process on the cores.
+   */
+  mainThread: { cpuSeconds: number, utilization: number }
 }
 
 interface Composition {
@@ -119,7 +125,10 @@ async function measure(
     storedPerSecond.push(parts.counts.stored - lastStored)
     lastStored = parts.counts.stored
   }, 1_000)
-  const before = { own: ownCpuSeconds(), influxd: childCpuSeconds('influxd'), at: performance.now() }
+  const before = {
+    own: ownCpuSeconds(), main: mainThreadCpuSeconds(), influxd: childCpuSeconds('influxd'), at: performance.now(),
+  }
+  const loopBefore = performance.eventLoopUtilization()
   const delay = monitorEventLoopDelay({ resolution: 10 })
   delay.enable()
 
@@ -132,6 +141,10 @@ async function measure(
     influxd: childCpuSeconds('influxd') - before.influxd,
     wallSeconds: (performance.now() - before.at) / 1_000,
   }
+  const mainThread = {
+    cpuSeconds: mainThreadCpuSeconds() - before.main,
+    utilization: performance.eventLoopUtilization(loopBefore).utilization,
+  }
   const { ingest, registry } = parts.service
   const spoolBytesAtEnd = ingest.stats().spoolBytes
   const spoolSyncs = await syncFigures(registry)
@@ -139,7 +152,7 @@ async function measure(
   const ms = (nanoseconds: number): number => Number((nanoseconds / 1e6).toFixed(1))
   return {
     generator, storedPerSecond, storedTotal: parts.counts.stored, latency: parts.latency, rss, heapUsed, external,
-    signals: parts.counts.signals, spoolBytesAtEnd, spoolSyncs, cpuSeconds,
+    signals: parts.counts.signals, spoolBytesAtEnd, spoolSyncs, cpuSeconds, mainThread,
     loopDelay: { p50Ms: ms(delay.percentile(50)), p99Ms: ms(delay.percentile(99)), maxMs: ms(delay.max) },
   }
 }
