@@ -59,7 +59,24 @@ export function limitInbound(socket: Duplex & { remoteAddress?: string }, limits
   // aedes and the gateway's logs read the peer address from the connection.
   Object.defineProperty(connection, 'remoteAddress', { get: () => socket.remoteAddress })
   passCorkingThrough(connection, socket)
+  reportCleanCloseAsClean(connection)
   return connection
+}
+
+/**
+ * aedes closes a connection with destroy() and no error (a clean DISCONNECT, a session taken
+ * over). `Duplex.from` then fails the connection with an AbortError of its own while either
+ * side is open, and aedes reports that as a client error: every clean disconnect was logged as
+ * "device connection closed on error" with a stack. A close asked for without an error stays
+ * without one; a real error still arrives as itself.
+ */
+function reportCleanCloseAsClean(connection: Duplex): void {
+  const destroy = connection._destroy.bind(connection)
+  connection._destroy = (err: Error | null, callback: (err?: Error | null) => void): void => {
+    destroy(err, (closeErr?: Error | null) => {
+      callback((err === null || err === undefined) && closeErr?.name === 'AbortError' ? null : closeErr)
+    })
+  }
 }
 
 /**

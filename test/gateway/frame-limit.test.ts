@@ -161,10 +161,16 @@ class RecordingSocket extends Duplex {
   }
 }
 
-/** Ends the test's connection abruptly; the abort it reports then is expected. */
+/** Ends the test's connection as aedes does, without an error. */
 function close(connection: Duplex): void {
-  connection.on('error', () => undefined)
   connection.destroy()
+}
+
+/** The errors a connection reports until it has closed. */
+function errorsUntilClosed(connection: Duplex): Promise<Error[]> {
+  const errors: Error[] = []
+  connection.on('error', (err: Error) => errors.push(err))
+  return new Promise((resolve) => connection.once('close', () => resolve(errors)))
 }
 
 describe('limitInbound', () => {
@@ -196,5 +202,27 @@ describe('limitInbound', () => {
 
     expect(socket.calls).toEqual([['connack']])
     close(connection)
+  })
+
+  it('closes without an error when closed without one (aedes on a clean DISCONNECT)', async () => {
+    const socket = new RecordingSocket()
+    const connection = limitInbound(socket, { maxPayloadBytes: LIMIT, marker: new OversizeMarker() })
+    const errors = errorsUntilClosed(connection)
+
+    connection.destroy()
+
+    expect(await errors).toEqual([])
+    expect(socket.destroyed).toBe(true)
+  })
+
+  it('still reports the error it was closed with', async () => {
+    const socket = new RecordingSocket()
+    const connection = limitInbound(socket, { maxPayloadBytes: LIMIT, marker: new OversizeMarker() })
+    const errors = errorsUntilClosed(connection)
+    const reset = new Error('read ECONNRESET')
+
+    connection.destroy(reset)
+
+    expect(await errors).toEqual([reset])
   })
 })
