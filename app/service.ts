@@ -74,9 +74,10 @@ export function createService(options: ServiceOptions): Service {
       logger.error({ err, assetId: signal.assetId, signal }, 'signal could not be dispatched')
     }
   }
-  // routeSignal reaches dispatch (below) only once the service runs.
+  // routeSignal reaches dispatch (below) only once the service runs. The models name their own
+  // child logger (module: models); another child here wrote the key twice on every line.
   const models = createModels({
-    config, fleet, logger: logger.child({ module: 'models' }), metrics: registry, onSignal: routeSignal,
+    config, fleet, logger, metrics: registry, onSignal: routeSignal,
   })
   const dispatch = createDispatch({
     config, fleet, logger: logger.child({ module: 'dispatch' }), metrics: registry,

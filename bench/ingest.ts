@@ -15,7 +15,8 @@ const USAGE = `npm run bench -- ingest [options] [--json]
   --writes-in-flight N  influx.maxWritesInFlight (default 4, as the service's)
   --baseline-seconds N  length of each baseline measurement (default 4)
   --repeat N            baseline measurements; the median is used (default 3)
-  --no-baselines        the pipeline run alone (for profiling)`
+  --no-baselines        the pipeline run alone (for profiling)
+  --json                end with one line of JSON summarising the run`
 
 const NUMBER_FLAGS = {
   'seconds': 30, 'devices': 200, 'window': 16, 'rate': 0, 'batch-size': 5_000, 'flush-interval': 1_000,
@@ -34,11 +35,14 @@ interface Options {
   baselineSeconds: number
   repeat: number
   isBaselined: boolean
+  isHelp: boolean
 }
 
 function parseOptions(argv: string[]): Options {
   const flags = Object.fromEntries(Object.keys(NUMBER_FLAGS).map((name) => [name, { type: 'string' as const }]))
-  const booleans = { 'json': { type: 'boolean' as const }, 'no-baselines': { type: 'boolean' as const } }
+  const booleans = {
+    'json': { type: 'boolean' as const }, 'no-baselines': { type: 'boolean' as const }, 'help': { type: 'boolean' as const },
+  }
   const { values } = parseArgs({ args: argv, options: { ...flags, ...booleans }, strict: true })
   const number = (name: NumberFlag): number => {
     const text = (values as Record<string, unknown>)[name]
@@ -52,6 +56,7 @@ function parseOptions(argv: string[]): Options {
     batchSize: number('batch-size'), flushIntervalMs: number('flush-interval'),
     writesInFlight: Math.max(1, number('writes-in-flight')), baselineSeconds: number('baseline-seconds'),
     repeat: Math.max(1, number('repeat')), isBaselined: values['no-baselines'] !== true,
+    isHelp: values.help === true,
   }
 }
 
@@ -148,6 +153,10 @@ function cpuBudget(run: PipelineRunResult, perMessage: (cpuSeconds: number) => n
 /** `npm run bench -- ingest`: the pipeline on real influxd, beside raw baselines of the same machine. */
 export async function runBenchmark(argv: string[]): Promise<Record<string, unknown>> {
   const options = parseOptions(argv)
+  if (options.isHelp) {
+    say(USAGE)
+    return {}
+  }
   const command = `npm run bench -- ingest ${argv.join(' ')}`.trim()
   say(command)
   const influxd = await startInfluxd({ database: 'bench' })

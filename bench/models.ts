@@ -48,10 +48,21 @@ interface Figure {
   max: number
 }
 
+const USAGE = `npm run bench -- models [--runs N] [--json]
+  --runs N  repetitions of each timing; medians with min..max are printed (default 7)
+  --json    end with one line of JSON summarising the figures`
+
 export async function runBenchmark(argv: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({
-    args: argv, options: { runs: { type: 'string', default: '7' }, json: { type: 'boolean', default: false } },
+    args: argv,
+    options: {
+      runs: { type: 'string', default: '7' }, json: { type: 'boolean', default: false }, help: { type: 'boolean' },
+    },
   })
+  if (values.help === true) {
+    print(USAGE)
+    return {}
+  }
   const runs = Math.max(1, Number(values.runs) || 7)
   const settings = loadConfig({ env: {} }).models
   const gc = exposeGc()

@@ -14,9 +14,23 @@ interface BenchmarkModule {
 const [name, ...argv] = process.argv.slice(2)
 const here = dirname(fileURLToPath(import.meta.url))
 const file = name === undefined ? '' : join(here, `${name}.ts`)
+/** The benchmarks: every bench/<name>.ts beside this file. */
+const NAMES = ['ingest', 'models']
+const USAGE = `usage: npm run bench -- <name> [options] [--json]
 
-if (name === undefined || !/^[a-z][a-z0-9-]*$/.test(name) || !existsSync(file)) {
-  process.stderr.write(`usage: npm run bench -- <name> [--json]\nunknown benchmark "${name ?? ''}"\n`)
+benchmarks:
+  ingest  the whole service on a real influxd under MQTT load, beside raw baselines (docs/ingest.md)
+  models  cost per reading and memory per stream of the detector stack (docs/models.md)
+
+npm run bench -- <name> --help lists a benchmark's options.`
+
+if (name === '--help' || name === '-h') {
+  process.stdout.write(`${USAGE}\n`)
+  process.exit(0)
+}
+if (name === undefined || !NAMES.includes(name) || !existsSync(file)) {
+  const problem = name === undefined ? 'no benchmark named' : `unknown benchmark "${name}"`
+  process.stderr.write(`${problem}\n${USAGE}\n`)
   process.exit(2)
 }
 

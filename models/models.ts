@@ -99,14 +99,19 @@ export function createModels(deps: ModelsDeps): Models {
 
   const warmStart = (readings: Iterable<Reading>): { readings: number, withheldSignals: number } => {
     const before = { readings: warmStartReadings, withheld }
+    const assetIds = new Set<string>()
     isWarmStart = true
     try {
-      for (const reading of readings) observe(reading)
+      for (const reading of readings) {
+        assetIds.add(reading.assetId)
+        observe(reading)
+      }
     } finally {
       isWarmStart = false
     }
     const result = { readings: warmStartReadings - before.readings, withheldSignals: withheld - before.withheld }
-    log.info(result, 'warm start done')
+    // Called once per asset at start-up (models/warm-start.ts); the service logs the summary at info.
+    log.debug({ assetIds: [...assetIds], ...result }, 'warm start done')
     return result
   }
 

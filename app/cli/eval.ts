@@ -53,7 +53,9 @@ if (values.help || suite === '--help' || suite === '-h') {
   process.stdout.write(`${USAGE}\n`)
   process.exit(0)
 }
-if (suite !== 'nab' && suite !== 'cmapss' && suite !== 'fleet') usageError(`unknown suite "${suite ?? ''}"`)
+if (suite !== 'nab' && suite !== 'cmapss' && suite !== 'fleet') {
+  usageError(suite === undefined ? 'no suite named: nab, cmapss or fleet' : `unknown suite "${suite}"`)
+}
 
 try {
   const dataDir = values.data ?? defaultDatasetsDir()

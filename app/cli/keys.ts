@@ -81,7 +81,7 @@ try {
       }
     } else if (command === 'revoke') {
       const id = rest[0] ?? usageError('revoke needs a key id (see list)')
-      const revoked = store.revoke(id) ?? usageError(`no key ${id}`)
+      const revoked = store.revoke(id) ?? exitWithError(notFound(id))
       if (values.json) printJsonSummary(revoked)
       else process.stdout.write(`revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt ?? ''}\n`)
     } else {
@@ -92,4 +92,9 @@ try {
   }
 } catch (err: unknown) {
   exitWithError(err)
+}
+
+/** The same code as DELETE /api/keys/:id for an unknown id: the arguments were fine, the key is not there. */
+function notFound(id: string): Error & { code: string } {
+  return Object.assign(new Error(`no API key ${id} (see npm run keys -- list)`), { code: 'FW_ERR_AUTH_KEY_NOT_FOUND' })
 }
