@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
 
@@ -163,10 +164,11 @@ const port = z.coerce.number().int().min(0).max(65_535)
 const positiveInt = z.coerce.number().int().positive()
 const positive = z.coerce.number().positive()
 
-export const configSchema = z.object({
-  data: z.object({ dir: z.string().min(1) }),
-  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
-  api: z.object({
+// Strict objects: a key no setting has (a typo such as http.prot) is an issue, not ignored.
+export const configSchema = z.strictObject({
+  data: z.strictObject({ dir: z.string().min(1) }),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  api: z.strictObject({
     adminKey: z.union([
       z.literal(''),
       z.string().regex(/^fwk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/, 'an API key looks like fwk_<12 hex>_<43 base64url>'),
@@ -175,7 +177,7 @@ export const configSchema = z.object({
     bodyLimitBytes: positiveInt,
     maxQueryBytes: positiveInt,
   }),
-  mqtt: z.object({
+  mqtt: z.strictObject({
     host: z.string().min(1),
     port,
     maxMessageBytes: positiveInt,
@@ -200,8 +202,8 @@ export const configSchema = z.object({
     brokerClientId: z.string(),
     sharedGroup: z.string().regex(/^[^/+#]*$/, 'a shared-subscription group name has no / + or #'),
   }),
-  http: z.object({ host: z.string().min(1), port }),
-  influx: z.object({
+  http: z.strictObject({ host: z.string().min(1), port }),
+  influx: z.strictObject({
     url: z.union([z.literal(''), z.url()]),
     // Coerced so a JSON config file may say 2 as well as "2".
     version: z.coerce.string().pipe(z.enum(['auto', '1', '2', '3'])),
@@ -222,15 +224,15 @@ export const configSchema = z.object({
       ctx.addIssue({ code: 'custom', path: ['org'], message: 'InfluxDB 2.x needs an organization' })
     }
   }),
-  spool: z.object({
+  spool: z.strictObject({
     dir: z.string(),
     maxBytes: positiveInt,
     maxMemoryBytes: positiveInt,
     stopTimeoutMs: positiveInt,
   }),
-  fleet: z.object({ file: z.string().min(1) }),
-  smtp: z.object({ url: z.string(), from: z.string().min(1) }),
-  models: z.object({
+  fleet: z.strictObject({ file: z.string().min(1) }),
+  smtp: z.strictObject({ url: z.string(), from: z.string().min(1) }),
+  models: z.strictObject({
     warmupReadings: positiveInt,
     anomalyZ: positive,
     anomalyMinRun: positiveInt,
@@ -238,7 +240,7 @@ export const configSchema = z.object({
     cusumSlack: z.coerce.number().min(0),
     cusumThreshold: positive,
   }),
-  dispatch: z.object({
+  dispatch: z.strictObject({
     safetyMarginHours: z.coerce.number().min(0),
     defaultDeadlineHours: positive,
     visitDurationHours: positive,
@@ -271,23 +273,63 @@ export function envName(section: string, key: string): string {
   return `FOREWARN_${section}_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2')}`.toUpperCase()
 }
 
+/**
+ * FOREWARN_ variables that are not settings but are read elsewhere. Every other FOREWARN_
+ * variable that no setting uses is refused at start-up, so a typo cannot go unnoticed.
+ */
+const OTHER_VARIABLES: ReadonlySet<string> = new Set([
+  // Read here, by loadConfig: the JSON config file.
+  'FOREWARN_CONFIG_FILE',
+  // Read by app/cli/eval.ts (`npm run eval`) and test/helpers/datasets.ts (dataset-backed tests).
+  'FOREWARN_DATASETS_DIR',
+])
+
+/** One problem of the configuration: a key (with its variable), or a variable alone. */
+export interface ConfigIssue {
+  /** `section.key`, or the unknown key's path (`bogus`, `http.prot`); absent for a variable. */
+  key?: string
+  /** The variable that sets the key, or the unknown variable. */
+  env?: string
+  /** Where an unknown key came from. */
+  from?: 'config file' | 'overrides'
+  message: string
+}
+
 /** Loads, merges and validates the configuration once; the result is deep-frozen. */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env
   const file = options.file ?? env.FOREWARN_CONFIG_FILE
-  const merged = mergeDeep(structuredClone(DEFAULTS) as Record<string, unknown>, readConfigFile(file))
+  const fromFile = readConfigFile(file, options.file !== undefined ? 'the file option' : 'FOREWARN_CONFIG_FILE')
+  const merged = mergeDeep(structuredClone(DEFAULTS) as Record<string, unknown>, fromFile)
   mergeDeep(merged, readEnv(env))
   mergeDeep(merged, (options.overrides ?? {}) as Record<string, unknown>)
 
+  const issues = unknownVariables(env)
   const parsed = configSchema.safeParse(merged)
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({
-      key: issue.path.join('.'),
-      env: issue.path.length === 2 ? envName(String(issue.path[0]), String(issue.path[1])) : undefined,
-      message: issue.message,
-    }))
-    const list = issues.map((i) => `${i.key} (${i.env ?? 'file'}): ${i.message}`).join('; ')
-    throw new ConfigError(`invalid configuration: ${list}`, { details: { issues } })
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          const path = [...issue.path.map(String), key]
+          const hint = knownKeyNear(path)
+          issues.push({
+            key: path.join('.'),
+            from: hasPath(fromFile, path) ? 'config file' : 'overrides',
+            message: 'unknown key' + (hint === undefined ? '' : `; did you mean ${hint}?`),
+          })
+        }
+        continue
+      }
+      issues.push({
+        key: issue.path.join('.'),
+        env: issue.path.length === 2 ? envName(String(issue.path[0]), String(issue.path[1])) : undefined,
+        message: issue.message,
+      })
+    }
+  }
+  if (!parsed.success || issues.length > 0) {
+    const list = issues.map((i) => (i.key === undefined ? `${i.env}: ` : `${i.key} (${i.env ?? i.from ?? 'file'}): `) + i.message)
+    throw new ConfigError(`invalid configuration: ${list.join('; ')}`, { details: { issues } })
   }
   return deepFreeze(parsed.data)
 }
@@ -298,13 +340,101 @@ export function describeConfig(): Array<{ key: string, env: string, default: unk
     Object.entries(keys).map(([key, value]) => ({ key: `${section}.${key}`, env: envName(section, key), default: value })))
 }
 
-function readConfigFile(file: string | undefined): Record<string, unknown> {
+function readConfigFile(file: string | undefined, namedBy: string): Record<string, unknown> {
   if (file === undefined || file === '') return {}
+  const path = resolve(file)
+  const where = `config file ${file}${path === file ? '' : ` (${path})`}, named by ${namedBy},`
+  const details = { file, path, namedBy }
+  let text: string
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+    text = readFileSync(file, 'utf8')
   } catch (err: unknown) {
-    throw new ConfigError(`config file ${file} could not be read as JSON`, { cause: err, details: { file } })
+    const code = (err as NodeJS.ErrnoException).code
+    const problem = code === 'ENOENT' ? 'does not exist' : `could not be read: ${(err as Error).message}`
+    throw new ConfigError(`${where} ${problem}`, { cause: err, details })
   }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err: unknown) {
+    const message = (err as Error).message.replace(/\s*\n\s*/g, ' ')
+    const position = /at position (\d+)/.exec(message)
+    const at = position === null ? '' : ` (${lineAndColumn(text, Number(position[1]))})`
+    throw new ConfigError(`${where} is not valid JSON: ${message}${at}`, { cause: err, details })
+  }
+  if (!isPlainObject(value)) {
+    const kind = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`
+    throw new ConfigError(`${where} holds ${kind}, not a JSON object of sections ({ "http": { "port": 9000 } })`, { details })
+  }
+  return value
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n')
+  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`
+}
+
+function hasPath(value: unknown, path: readonly string[]): boolean {
+  let current = value
+  for (const key of path) {
+    if (!isPlainObject(current) || !Object.hasOwn(current, key)) return false
+    current = current[key]
+  }
+  return true
+}
+
+/** Every FOREWARN_ variable in env that neither a setting nor OTHER_VARIABLES uses, with a hint. */
+function unknownVariables(env: NodeJS.ProcessEnv): ConfigIssue[] {
+  const known = [...describeConfig().map((entry) => entry.env), ...OTHER_VARIABLES]
+  const issues: ConfigIssue[] = []
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('FOREWARN_') || env[name] === undefined || known.includes(name)) continue
+    const hint = nearest(name.slice('FOREWARN_'.length), known.map((k) => k.slice('FOREWARN_'.length)))
+    issues.push({
+      env: name,
+      message: 'no setting uses this variable' + (hint === undefined ? '' : `; did you mean FOREWARN_${hint}?`),
+    })
+  }
+  return issues
+}
+
+/** A known key close to an unknown one: a near spelling at its level, else the same key in another section. */
+function knownKeyNear(path: readonly string[]): string | undefined {
+  const sections: Record<string, object> = DEFAULTS
+  const [section = '', key = ''] = path
+  if (path.length === 1) return nearest(section, Object.keys(sections))
+  const near = nearest(key, Object.keys(sections[section] ?? {}))
+  if (near !== undefined) return `${section}.${near}`
+  const elsewhere = describeConfig().map((entry) => entry.key).filter((known) => known.split('.')[1]?.toLowerCase() === key.toLowerCase())
+  return elsewhere.length === 0 ? undefined : elsewhere.join(' or ')
+}
+
+/** The candidate closest to word (case ignored), if within a third of its length (1 to 3 edits). */
+function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = Math.min(3, Math.max(1, Math.floor(word.length / 3))) + 1
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase())
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance]
+  }
+  return best
+}
+
+/** Levenshtein distance counting a swap of neighbours as one edit (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  const width = b.length + 1
+  const d = new Array<number>((a.length + 1) * width).fill(0)
+  const at = (i: number, j: number): number => d[i * width + j] ?? 0
+  for (let i = 0; i <= a.length; i++) d[i * width] = i
+  for (let j = 0; j <= b.length; j++) d[j] = j
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1))
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1)
+      d[i * width + j] = best
+    }
+  }
+  return at(a.length, b.length)
 }
 
 function readEnv(env: NodeJS.ProcessEnv): Record<string, Record<string, string>> {

@@ -85,8 +85,14 @@ function replaceNonFinite(text: string): string {
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'payload'}: ${issue.message}`)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'payload'}: ${issueMessage(issue)}`)
     .join('; ')
+}
+
+/** zod's words, except for a missing field: "is required" says it better than a type mismatch with undefined. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  const isMissing = issue.code === 'invalid_type' && issue.path.length > 0 && issue.message.endsWith('received undefined')
+  return isMissing ? 'is required' : issue.message
 }
 
 /** A value as a refusal detail names it, short whatever its size. */

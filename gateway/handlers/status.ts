@@ -30,7 +30,10 @@ export function decodeStatus(
   if (text === 'online' || text === 'offline') return { ok: true, status: text, time: arrivedAt }
 
   const json = decodeJson(payload)
-  if (!json.ok) return json
+  if (!json.ok) {
+    const detail = `expected "online", "offline" or {"status": "online" | "offline", "ts"?}; ${json.refusal.detail}`
+    return { ok: false, refusal: { ...json.refusal, detail } }
+  }
   const value = typeof json.value === 'string' ? { status: json.value } : json.value
   const parsed = statusSchema.safeParse(value)
   if (!parsed.success) {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { describeConfig, envName, loadConfig } from '../../core/index.js'
+import { describeConfig, envName, loadConfig, type LoadConfigOptions } from '../../core/index.js'
 
 describe('loadConfig', () => {
   it('needs nothing installed by default: embedded telemetry store and file mail', () => {
@@ -44,6 +44,60 @@ describe('loadConfig', () => {
   it('refuses an unreadable config file with a coded error', () => {
     expect(() => loadConfig({ env: {}, file: '/nonexistent/forewarn.json' }))
       .toThrow(expect.objectContaining({ code: 'FW_ERR_CFG_INVALID' }))
+  })
+
+  it('says a named config file does not exist, with its absolute path and who named it', () => {
+    const attempt = () => loadConfig({ env: { FOREWARN_CONFIG_FILE: 'missing-forewarn.json' } })
+    const message = /config file missing-forewarn\.json \(\/.*missing-forewarn\.json\), named by FOREWARN_CONFIG_FILE, /
+    expect(attempt).toThrow(message)
+    expect(attempt).toThrow(/does not exist$/)
+  })
+
+  it('points at the line and column of a JSON syntax error, and refuses JSON that is not an object', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-config-'))
+    const broken = join(dir, 'broken.json')
+    writeFileSync(broken, '{\n  "http": { "port": 7000, }\n}\n')
+    expect(() => loadConfig({ env: {}, file: broken })).toThrow(/is not valid JSON: .*\(line 2, column \d+\)/)
+    const list = join(dir, 'list.json')
+    writeFileSync(list, '[1, 2]')
+    expect(() => loadConfig({ env: {}, file: list })).toThrow(/holds an array, not a JSON object of sections/)
+  })
+
+  it('refuses an unknown key in the file, suggesting the key it was probably meant to be', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-config-'))
+    const file = join(dir, 'forewarn.json')
+    writeFileSync(file, JSON.stringify({ http: { prot: 7000 }, influks: {}, mqtt: { level: 'debug' } }))
+    const attempt = () => loadConfig({ env: {}, file })
+    expect(attempt).toThrow(expect.objectContaining({
+      code: 'FW_ERR_CFG_INVALID',
+      details: {
+        issues: expect.arrayContaining([
+          { key: 'http.prot', from: 'config file', message: 'unknown key; did you mean http.port?' },
+          { key: 'influks', from: 'config file', message: 'unknown key; did you mean influx?' },
+          { key: 'mqtt.level', from: 'config file', message: 'unknown key; did you mean log.level?' },
+        ]),
+      },
+    }))
+  })
+
+  it('refuses a FOREWARN_ variable no setting reads, and accepts the ones read outside the settings', () => {
+    const attempt = () => loadConfig({ env: { FOREWARN_HTTP_PROT: '9000', FOREWARN_NOTHING_AT_ALL: '1' } })
+    expect(attempt).toThrow(expect.objectContaining({
+      details: {
+        issues: [
+          { env: 'FOREWARN_HTTP_PROT', message: 'no setting uses this variable; did you mean FOREWARN_HTTP_PORT?' },
+          { env: 'FOREWARN_NOTHING_AT_ALL', message: 'no setting uses this variable' },
+        ],
+      },
+    }))
+    expect(() => loadConfig({ env: { FOREWARN_DATASETS_DIR: '/data', OTHER_PROGRAM_PORT: '1' } })).not.toThrow()
+  })
+
+  it('refuses unknown keys in overrides as well', () => {
+    // A caller without type checking (a JavaScript script) can pass anything.
+    const overrides = { api: { adminKeys: 'x' } } as unknown as LoadConfigOptions['overrides']
+    expect(() => loadConfig({ env: {}, overrides }))
+      .toThrow(/api\.adminKeys \(overrides\): unknown key; did you mean api\.adminKey\?/)
   })
 
   it('returns a deep-frozen object', () => {

@@ -30,6 +30,13 @@ describe('decodeStatus', () => {
 
     expect(decoded.ok ? null : decoded.refusal.reason).toBe(reason)
   })
+
+  it('tells a device sending an unknown word what a status may be', () => {
+    const decoded = decodeStatus(Buffer.from('sleeping'), ARRIVED_AT)
+
+    expect(decoded.ok ? null : decoded.refusal.detail)
+      .toMatch(/^expected "online", "offline" or \{"status": "online" \| "offline", "ts"\?\}; /)
+  })
 })
 
 describe('decodeFault', () => {
@@ -55,5 +62,11 @@ describe('decodeFault', () => {
     const decoded = decodeFault(payload, ARRIVED_AT)
 
     expect(decoded.ok ? null : decoded.refusal.reason).toBe(reason)
+  })
+
+  it('says a missing code is required, not that undefined is the wrong type', () => {
+    const decoded = decodeFault(Buffer.from('{"detail":"no code"}'), ARRIVED_AT)
+
+    expect(decoded.ok ? null : decoded.refusal.detail).toBe('code: is required')
   })
 })
