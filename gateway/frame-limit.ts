@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { Duplex, pipeline, Transform, type TransformCallback } from 'node:stream'
 import { PREVIEW_BYTES } from './dead-letters.js'
 import { GatewayError } from './errors.js'
+import { isLaneCandidate, readLanePublish, TakenMessages, type PublishLane } from './publish-lane.js'
 
 /*
  * The size limit, enforced on the byte stream before aedes' MQTT parser sees it. mqtt-packet
@@ -14,6 +15,11 @@ import { GatewayError } from './errors.js'
  * (see OversizeMarker). So the device gets its PUBACK, the refusal is recorded with the real
  * size, and the device's next messages flow. Any other packet over MAX_CONTROL_PACKET_BYTES
  * (no CONNECT or SUBSCRIBE needs that much) closes the connection.
+ *
+ * Given a lane (publish-lane.ts), the filter also offers it every unretained QoS 0 or 1 PUBLISH
+ * within the limit, whole (one cut by a read's end is gathered first); a packet the lane takes
+ * never reaches aedes, and the filter reads no further bytes until the lane has answered for
+ * every message taken from the read, as aedes does for the packets of one read.
  */
 
 const PUBLISH = 3
@@ -50,8 +56,10 @@ export interface FrameLimits {
 }
 
 /** A connection whose inbound bytes pass the frame filter; writes go straight to the socket. */
-export function limitInbound(socket: Duplex & { remoteAddress?: string }, limits: FrameLimits): Duplex {
-  const filter = new FrameFilter(limits)
+export function limitInbound(
+  socket: Duplex & { remoteAddress?: string }, limits: FrameLimits, lane?: PublishLane,
+): Duplex {
+  const filter = new FrameFilter(limits, lane)
   const connection = Duplex.from({ readable: filter, writable: socket })
   pipeline(socket, filter, (err) => {
     if (err !== null && err !== undefined) connection.destroy(err)
@@ -111,8 +119,21 @@ interface OversizedPublish {
   previewBytes: number
 }
 
+/** A PUBLISH offered to the lane whose bytes span reads: gathered until it is whole. */
+interface GatheredPublish {
+  header: number[]
+  body: Buffer
+  filled: number
+}
+
 export class FrameFilter extends Transform {
   readonly #limits: FrameLimits
+  readonly #lane: PublishLane | undefined
+  #gathered: GatheredPublish | null = null
+  /** Messages the lane took from the current read, not answered yet. */
+  #taken = new TakenMessages()
+  /** A packet for aedes follows messages the lane took: they are answered before it passes. */
+  #mustAnswerTaken = false
   /** The bytes of a fixed header read so far (held back: they may start a stand-in). */
   #header: number[] = []
   /** The header's first bytes came in an earlier chunk and have not been passed on yet. */
@@ -124,9 +145,10 @@ export class FrameFilter extends Transform {
   /** Start of the bytes of the current chunk that pass unchanged and are not pushed yet. */
   #runStart = 0
 
-  constructor(limits: FrameLimits) {
+  constructor(limits: FrameLimits, lane?: PublishLane) {
     super()
     this.#limits = limits
+    this.#lane = lane
   }
 
   /**
@@ -134,10 +156,25 @@ export class FrameFilter extends Transform {
    * read holds many small PUBLISHes, and every push costs the stream machinery a round.
    */
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    let offset = 0
     this.#runStart = 0
+    this.#read(chunk, 0, done)
+  }
+
+  /** Reads the chunk from `offset`, pausing where a packet must wait for the lane's answers. */
+  #read(chunk: Buffer, offset: number, done: TransformCallback): void {
     try {
-      while (offset < chunk.length) offset = this.#step(chunk, offset)
+      while (offset < chunk.length) {
+        offset = this.#step(chunk, offset)
+        if (this.#mustAnswerTaken) {
+          this.#mustAnswerTaken = false
+          const resumeAt = offset
+          this.#answerTaken(() => {
+            if (this.destroyed) done()
+            else this.#read(chunk, resumeAt, done)
+          })
+          return
+        }
+      }
     } catch (err: unknown) {
       done(err instanceof Error ? err : new Error(String(err)))
       return
@@ -150,7 +187,19 @@ export class FrameFilter extends Transform {
       this.#isHeaderHeld = true
     }
     this.#flushRun(chunk, runEnd)
-    done()
+    this.#answerTaken(() => {
+      done()
+    })
+  }
+
+  #answerTaken(then: () => void): void {
+    const taken = this.#taken
+    if (taken.size === 0 || this.#lane === undefined) {
+      then()
+      return
+    }
+    this.#taken = new TakenMessages()
+    taken.answer(this.#lane, then)
   }
 
   #flushRun(chunk: Buffer, end: number): void {
@@ -166,6 +215,7 @@ export class FrameFilter extends Transform {
       return end
     }
     if (this.#publish !== null) return this.#consumePublish(this.#publish, chunk, offset)
+    if (this.#gathered !== null) return this.#gather(this.#gathered, chunk, offset)
     return this.#readFixedHeader(chunk, offset)
   }
 
@@ -196,6 +246,11 @@ export class FrameFilter extends Transform {
     this.#isHeaderHeld = false
     // The payload is at most remaining - 2 (a topic length is always there).
     if (!isPublish || remaining - 2 <= this.#limits.maxPayloadBytes) {
+      if (isPublish && this.#lane !== undefined && isLaneCandidate(first)
+        && this.#offerToLane(chunk, end, header, remaining, wasHeld)) {
+        return
+      }
+      this.#answerTakenBeforeThis()
       if (wasHeld) {
         // Nothing of this chunk is pushed yet: the held bytes go first, then the run goes on.
         this.push(Buffer.from(header.slice(0, header.length - end)))
@@ -203,12 +258,76 @@ export class FrameFilter extends Transform {
       this.#passLeft = remaining
       return
     }
+    this.#answerTakenBeforeThis()
     this.#flushRun(chunk, wasHeld ? 0 : end - header.length)
     this.#runStart = end
     this.#publish = {
       header: first, remaining, qos: (first >> 1) & 3, head: Buffer.alloc(0), left: -1, payloadBytes: 0,
       preview: [], previewBytes: 0,
     }
+  }
+
+  /**
+   * A packet for aedes starts here. If the lane took messages earlier in this read, the read
+   * pauses after this fixed header until they are answered, so PUBACKs leave in the order the
+   * PUBLISHes came (MQTT 3.1.1, 4.6) and aedes sees this packet after the lane's went on. No
+   * bytes wait to pass at that point: every packet since the taken ones paused the read itself.
+   * (A packet whose fixed header was held from an earlier read, or one gathered across reads,
+   * starts a read: nothing is taken before it.)
+   */
+  #answerTakenBeforeThis(): void {
+    if (this.#taken.size > 0) this.#mustAnswerTaken = true
+  }
+
+  /**
+   * A PUBLISH for the lane: offered at once when the read holds all of it (false when the lane
+   * leaves it: it then passes like any packet), else gathered until it is whole.
+   */
+  #offerToLane(chunk: Buffer, end: number, header: number[], remaining: number, wasHeld: boolean): boolean {
+    const packetStart = wasHeld ? 0 : end - header.length
+    if (end + remaining > chunk.length) {
+      this.#flushRun(chunk, packetStart)
+      this.#gathered = { header, body: Buffer.allocUnsafe(remaining), filled: 0 }
+      this.#runStart = end
+      return true
+    }
+    if (!this.#offer(header[0] ?? 0, chunk.subarray(end, end + remaining))) return false
+    // Taken: the bytes before it pass, its own (held fixed-header bytes included) are skipped.
+    this.#flushRun(chunk, packetStart)
+    this.#runStart = end + remaining
+    this.#passLeft = remaining
+    return true
+  }
+
+  #gather(gathered: GatheredPublish, chunk: Buffer, offset: number): number {
+    const end = Math.min(chunk.length, offset + gathered.body.length - gathered.filled)
+    gathered.filled += chunk.copy(gathered.body, gathered.filled, offset, end)
+    this.#runStart = end
+    if (gathered.filled === gathered.body.length) this.#completeGathered(gathered)
+    return end
+  }
+
+  #completeGathered(gathered: GatheredPublish): void {
+    this.#gathered = null
+    const { header, body } = gathered
+    // Left to aedes: its bytes, gathered, pass as one push.
+    if (!this.#offer(header[0] ?? 0, body)) this.push(Buffer.concat([Buffer.from(header), body]))
+  }
+
+  /** Whether the lane took the packet. */
+  #offer(firstByte: number, body: Buffer): boolean {
+    const lane = this.#lane
+    const publish = readLanePublish(firstByte, body)
+    if (lane === undefined || publish === null) return false
+    let outcome: Promise<Error | null> | undefined
+    try {
+      outcome = lane.take(publish)
+    } catch (err: unknown) {
+      outcome = Promise.resolve(err instanceof Error ? err : new Error(String(err)))
+    }
+    if (outcome === undefined) return false
+    this.#taken.add(publish, outcome)
+    return true
   }
 
   #consumePublish(publish: OversizedPublish, chunk: Buffer, offset: number): number {
@@ -243,7 +362,14 @@ export class FrameFilter extends Transform {
     } else if (payloadBytes <= this.#limits.maxPayloadBytes) {
       // A long topic made the packet look oversized; its payload is within the limit.
       this.#publish = null
-      this.push(Buffer.concat([encodeFixedHeader(publish.header, publish.remaining), publish.head]))
+      const fixedHeader = encodeFixedHeader(publish.header, publish.remaining)
+      if (this.#lane !== undefined && isLaneCandidate(publish.header)) {
+        const body = Buffer.allocUnsafe(publish.remaining)
+        this.#gathered = { header: [...fixedHeader], body, filled: publish.head.copy(body) }
+        if (payloadBytes === 0) this.#completeGathered(this.#gathered)
+        return end
+      }
+      this.push(Buffer.concat([fixedHeader, publish.head]))
       this.#passLeft = payloadBytes
     } else {
       publish.left = payloadBytes

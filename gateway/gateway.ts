@@ -1,5 +1,5 @@
-import { Aedes, type Client, type Subscription } from 'aedes'
-import type { FleetUpdate } from '../core/index.js'
+import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes'
+import type { Device, FleetUpdate } from '../core/index.js'
 import { canSubscribe } from './acl.js'
 import { createDeviceAuth, type DeviceAuth } from './auth.js'
 import { logBrokerEvents } from './broker-events.js'
@@ -8,13 +8,15 @@ import type { DeadLetter, DeadLetterQuery } from './dead-letters.js'
 import { GatewayError } from './errors.js'
 import { limitInbound } from './frame-limit.js'
 import { openListeners, type GatewayEndpoints, type Listeners } from './listeners.js'
-import { createPublishGate } from './publish.js'
+import { admitPublish, createPublishGate } from './publish.js'
+import { TelemetryLane, watchesTelemetry } from './telemetry-lane.js'
 import type { Gateway, GatewayDeps, GatewayStats } from './types.js'
 
 type SubscribeDone = (err: Error | null, sub?: Subscription | null) => void
 
 /** The longest device id the fleet allows; aedes' default (23) is MQTT 3.1's limit. */
 const MAX_CLIENT_ID_CHARS = 64
+const SUBACK_FAILURE = 0x80
 
 interface Running {
   broker: Aedes
@@ -30,6 +32,8 @@ export class MqttGateway implements Gateway {
   readonly #auth: DeviceAuth
   /** Ready connections by device id (= clientId), so a revoked device's connection can be closed. */
   readonly #connections = new Map<string, Client>()
+  /** Devices that subscribed to their own telemetry: aedes routes it (telemetry-lane.ts). */
+  readonly #watchedTelemetry = new Set<string>()
   #running: Running | null = null
 
   constructor(deps: GatewayDeps) {
@@ -55,17 +59,20 @@ export class MqttGateway implements Gateway {
     if (this.#running !== null) return
     const core = this.#core
     const stopping = new AbortController()
+    const publishDeps = core.publishDeps({
+      brokerId: () => broker.id,
+      throttle: (deviceId) => core.throttle(deviceId, stopping.signal),
+    })
+    const deviceOf = (client: Client): ReturnType<DeviceAuth['deviceOf']> => this.#auth.deviceOf(client)
     const broker = await Aedes.createBroker({
       authenticate: this.#auth.authenticate,
-      authorizePublish: createPublishGate(core.publishDeps({
-        brokerId: () => broker.id,
-        throttle: (deviceId) => core.throttle(deviceId, stopping.signal),
-      }), (client) => this.#auth.deviceOf(client)),
+      authorizePublish: createPublishGate(publishDeps, deviceOf),
       authorizeSubscribe: (client, sub, done) => { this.#authorizeSubscribe(client, sub, done) },
       maxClientsIdLength: MAX_CLIENT_ID_CHARS,
     })
     const detach = [
       logBrokerEvents(broker, core.logger),
+      this.#trackTelemetryWatchers(broker),
       this.#trackConnections(broker),
       core.deps.fleet.onChange((update) => { this.#fleetChanged(update) }),
     ]
@@ -74,8 +81,15 @@ export class MqttGateway implements Gateway {
 
     let listeners: Listeners
     try {
-      const handle = (connection: Parameters<typeof limitInbound>[0]): void => {
-        broker.handle(limitInbound(connection, limits))
+      const laneDeps = {
+        admit: (device: Device, packet: PublishPacket) => admitPublish(publishDeps, { device, isWill: false }, packet),
+        deviceOf,
+        isWatched: (deviceId: string) => this.#watchedTelemetry.has(deviceId),
+      }
+      const handle = (socket: Parameters<typeof limitInbound>[0]): void => {
+        const lane = new TelemetryLane(laneDeps)
+        const connection = limitInbound(socket, limits, lane)
+        lane.attach(broker.handle(connection), connection)
       }
       listeners = await openListeners(mqtt, handle, core.logger)
     } catch (err: unknown) {
@@ -100,6 +114,7 @@ export class MqttGateway implements Gateway {
     await running.listeners.close()
     for (const off of running.detach) off()
     this.#connections.clear()
+    this.#watchedTelemetry.clear()
     this.#core.reset()
     this.#core.logger.info({}, 'gateway stopped')
   }
@@ -160,6 +175,20 @@ export class MqttGateway implements Gateway {
       { reason: 'subscription_not_allowed', detail },
     ])
     done(null, null)
+  }
+
+  #trackTelemetryWatchers(broker: Aedes): () => void {
+    const onSubscribe = (subscriptions: Subscription[], client: Client): void => {
+      const deviceId = this.#auth.deviceIdOf(client)
+      if (deviceId === undefined) return
+      // aedes lists refused filters too, with QoS 128 (the SUBACK's failure code).
+      const granted = subscriptions.filter((sub) => (sub.qos as number) !== SUBACK_FAILURE)
+      if (granted.some((sub) => watchesTelemetry(deviceId, sub.topic))) this.#watchedTelemetry.add(deviceId)
+    }
+    broker.on('subscribe', onSubscribe)
+    return () => {
+      broker.removeListener('subscribe', onSubscribe)
+    }
   }
 
   #trackConnections(broker: Aedes): () => void {

@@ -9,8 +9,10 @@ import {
 import type { Handling, RedeliveryMemory } from './redelivery.js'
 
 /*
- * Every device PUBLISH passes through aedes' authorizePublish hook, and this is where the
- * gateway does all its work on it. Two facts of aedes 1.x (lib/handlers/publish.js) decide that:
+ * Every device PUBLISH is admitted here: through aedes' authorizePublish hook, or, for a
+ * device's own telemetry that aedes would only acknowledge, straight from the connection's
+ * telemetry lane (telemetry-lane.ts), which calls admitPublish and acknowledges as aedes would.
+ * Two facts of aedes 1.x (lib/handlers/publish.js) decide how the hook is used:
  *
  * 1. authorizePublish is the only hook that runs before the acknowledgement. enqueuePublish
  *    writes the QoS 1 PUBACK (QoS 2 PUBREC) first and only then calls broker.publish, which
