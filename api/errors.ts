@@ -21,6 +21,8 @@ export const API_ERROR_CODES = [
   'FW_ERR_HTTP_RATE_LIMITED',
   /** An unexpected failure; the details are in the log only (500). */
   'FW_ERR_HTTP_INTERNAL',
+  /** start() could not listen on http.host and http.port (port in use, address not here). */
+  'FW_ERR_HTTP_LISTEN_FAILED',
   /** No API key in the request (401). */
   'FW_ERR_AUTH_KEY_MISSING',
   /** The API key is unknown, malformed or revoked (401). */

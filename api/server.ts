@@ -64,7 +64,13 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     },
     async start() {
       await ready
-      url = await app.listen({ host: config.http.host, port: config.http.port })
+      const { host, port } = config.http
+      try {
+        url = await app.listen({ host, port })
+      } catch (err: unknown) {
+        throw new ApiError('FW_ERR_HTTP_LISTEN_FAILED', 500,
+          `the HTTP API could not listen on ${host}:${port} (http.host, http.port)`, { cause: err, details: { host, port } })
+      }
     },
     async stop() {
       await app.close()

@@ -146,29 +146,39 @@ interface Parts {
 
 function buildLifecycle(parts: Parts): Service {
   const { gateway, ingest, dispatch, http, logger, models, fleet } = parts
+  const stop = async (): Promise<void> => {
+    // Reverse order: stop taking input, then flush what was accepted.
+    await http.stop()
+    await gateway.stop()
+    await ingest.stop()
+    await dispatch.stop()
+    logger.info({}, 'service stopped')
+  }
   return {
     config: parts.config, logger, registry: parts.registry, gateway, ingest, models, dispatch, http,
     get httpUrl() { return http.url },
     get mqttUrl() { return gateway.url },
     async start() {
-      // Stores first, so the broker never acknowledges a reading nobody can keep.
-      await ingest.start()
-      await dispatch.start()
-      // Before the broker opens, so no new reading is observed ahead of the history it follows.
-      await warmStart({ models, fleet, ingest, dispatch, logger })
-      replayOutcomes(dispatch, models, logger)
-      await gateway.start()
-      await http.start()
+      try {
+        // Stores first, so the broker never acknowledges a reading nobody can keep.
+        await ingest.start()
+        await dispatch.start()
+        // Before the broker opens, so no new reading is observed ahead of the history it follows.
+        await warmStart({ models, fleet, ingest, dispatch, logger })
+        replayOutcomes(dispatch, models, logger)
+        await gateway.start()
+        await http.start()
+      } catch (err: unknown) {
+        // A start that fails half way (a port in use) closes what it opened: no broker left
+        // accepting readings, no spool lock held, before the caller learns why.
+        await stop().catch((stopErr: unknown) => {
+          logger.warn({ err: stopErr }, 'stopping after a failed start failed')
+        })
+        throw err
+      }
       logger.info({ mqttUrl: gateway.url, httpUrl: http.url, store: ingest.store.kind }, 'service started')
     },
-    async stop() {
-      // Reverse order: stop taking input, then flush what was accepted.
-      await http.stop()
-      await gateway.stop()
-      await ingest.stop()
-      await dispatch.stop()
-      logger.info({}, 'service stopped')
-    },
+    stop,
   }
 }
 

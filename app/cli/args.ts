@@ -35,8 +35,17 @@ export function printJsonSummary(summary: unknown): void {
 
 /** Ends the process with a readable message for coded errors (exit 1). */
 export function exitWithError(err: unknown): never {
+  process.stderr.write(`forewarn: ${errorLine(err)}\n`)
+  process.exit(1)
+}
+
+/**
+ * `CODE: message`, followed by the system's own words when a coded error wraps one ("listen
+ * EADDRINUSE: address already in use 127.0.0.1:1883"): the code says what failed, the cause why.
+ */
+export function errorLine(err: unknown): string {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'FW_ERR_UNKNOWN'
   const message = err instanceof Error ? err.message : String(err)
-  process.stderr.write(`forewarn: ${code}: ${message}\n`)
-  process.exit(1)
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined
+  return cause === undefined || message.includes(cause) ? `${code}: ${message}` : `${code}: ${message}: ${cause}`
 }
