@@ -7,7 +7,7 @@
 
 export interface ProfileNode {
   id: number
-  callFrame: { functionName: string, url: string }
+  callFrame: { functionName: string, url: string, lineNumber?: number }
   children?: number[]
 }
 
@@ -97,4 +97,37 @@ export function summarise(profile: CpuProfile): PartShare[] {
   return [...microseconds]
     .map(([part, us]) => ({ part, share: total === 0 ? 0 : us / total, ms: us / 1000 }))
     .sort((a, b) => b.share - a.share)
+}
+
+export interface FunctionShare {
+  name: string
+  /** The file's last path part and, when the profile knows it, the line (1-based); '' for V8's own entries. */
+  where: string
+  share: number
+}
+
+/** The functions that spent the most time themselves (the sample's innermost frame). */
+export function topFunctions(profile: CpuProfile, count: number): FunctionShare[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const self = new Map<string, FunctionShare>()
+  let total = 0
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0
+    total += delta
+    const frame = byId.get(id)?.callFrame
+    if (frame === undefined) return
+    const file = frame.url.split('/').at(-1) ?? ''
+    // tsx's transformed files report line 0 for every function: the file alone says more.
+    const line = frame.lineNumber ?? 0
+    const where = file === '' || line <= 0 ? file : `${file}:${line + 1}`
+    const name = frame.functionName === '' ? '(anonymous)' : frame.functionName
+    const key = `${name} ${where}`
+    const entry = self.get(key) ?? { name, where, share: 0 }
+    entry.share += delta
+    self.set(key, entry)
+  })
+  return [...self.values()]
+    .map((entry) => ({ ...entry, share: total === 0 ? 0 : entry.share / total }))
+    .sort((a, b) => b.share - a.share)
+    .slice(0, count)
 }

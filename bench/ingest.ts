@@ -36,6 +36,7 @@ interface Options {
   repeat: number
   isBaselined: boolean
   isHelp: boolean
+  isJson: boolean
 }
 
 function parseOptions(argv: string[]): Options {
@@ -56,7 +57,7 @@ function parseOptions(argv: string[]): Options {
     batchSize: number('batch-size'), flushIntervalMs: number('flush-interval'),
     writesInFlight: Math.max(1, number('writes-in-flight')), baselineSeconds: number('baseline-seconds'),
     repeat: Math.max(1, number('repeat')), isBaselined: values['no-baselines'] !== true,
-    isHelp: values.help === true,
+    isHelp: values.help === true, isJson: values.json === true,
   }
 }
 
@@ -150,6 +151,37 @@ function cpuBudget(run: PipelineRunResult, perMessage: (cpuSeconds: number) => n
   }
 }
 
+/** The run's settings as the summary records them (the output flags are not settings). */
+function shownOptions(options: Options): Omit<Options, 'isHelp' | 'isJson'> {
+  const shown: Partial<Options> = { ...options }
+  delete shown.isHelp
+  delete shown.isJson
+  return shown as Omit<Options, 'isHelp' | 'isJson'>
+}
+
+/** The headline figures, in words; the JSON summary has them all. */
+function printResult(
+  pipeline: ReturnType<typeof pipelineFigures>,
+  baselines: { influxPointsPerSecond: number, aedesMessagesPerSecond: number },
+  ratios: { messagesVsAedesAlone: number, readingsVsInfluxAlone: number },
+  options: Options,
+): void {
+  say(`result over ${options.seconds} s:`)
+  say(`  messages acknowledged (QoS 1, 4 metrics each): ${pipeline.messagesAckedPerSecond}/s`)
+  say(`  readings stored in influxd: ${pipeline.readingsStoredPerSecond}/s`)
+  say(`  publish-to-stored latency: p50 ${pipeline.latencyP50Ms} ms, p99 ${pipeline.latencyP99Ms} ms, `
+    + `max ${pipeline.latencyMaxMs} ms`)
+  say(`  service memory at 25/50/75/100 % of the run: RSS ${pipeline.rssMbAtQuarters.join('/')} MB `
+    + `(peak ${pipeline.peakRssMb}), V8 heap ${pipeline.heapUsedMbAtQuarters.join('/')} MB, `
+    + `Buffers ${pipeline.externalMbAtQuarters.join('/')} MB`)
+  if (options.isBaselined) {
+    say(`  against the baselines: ${ratios.messagesVsAedesAlone} of aedes alone `
+      + `(${baselines.aedesMessagesPerSecond} messages/s), ${ratios.readingsVsInfluxAlone} of influxd's bulk write `
+      + `(${baselines.influxPointsPerSecond} points/s)`)
+  }
+  say(`  Signals the models raised on the bench fleet: ${pipeline.signals}`)
+}
+
 /** `npm run bench -- ingest`: the pipeline on real influxd, beside raw baselines of the same machine. */
 export async function runBenchmark(argv: string[]): Promise<Record<string, unknown>> {
   const options = parseOptions(argv)
@@ -161,7 +193,7 @@ export async function runBenchmark(argv: string[]): Promise<Record<string, unkno
   say(command)
   const influxd = await startInfluxd({ database: 'bench' })
   try {
-    say('baselines (the median of the runs is used):')
+    if (options.isBaselined) say('baselines (the median of the runs is used):')
     const baselines = options.isBaselined
       ? await measureBaselines(options, influxd)
       : { influxPointsPerSecond: Number.NaN, aedesMessagesPerSecond: Number.NaN }
@@ -172,14 +204,16 @@ export async function runBenchmark(argv: string[]): Promise<Record<string, unkno
       readingsVsInfluxAlone: ratio(pipeline.readingsStoredPerSecond, baselines.influxPointsPerSecond),
     }
     const machine = { cores: availableParallelism(), loadAverage1m: Number(loadavg()[0]?.toFixed(2)) }
+    printResult(pipeline, baselines, ratios, options)
     const { cpuBudget: budget, mainThread } = pipeline
     say(`CPU per message: service ${budget.microsecondsPerMessage.service} µs (its event loop `
       + `${mainThread.cpuMicrosecondsPerMessage} µs, busy ${mainThread.eventLoopUtilization} of the time, `
       + `on a core ${mainThread.coreShareWhileBusy} of that), influxd ${budget.microsecondsPerMessage.influxd} µs, `
       + `generator ${budget.microsecondsPerMessage.generator} µs; ${machine.cores} cores allow at most `
       + `${budget.ceilingMessagesPerSecond} messages/s at these costs`)
-    const summary = { benchmark: 'ingest', command, options, machine, baselines, pipeline, ratios }
-    say(JSON.stringify(summary, null, 2))
+    const summary = { benchmark: 'ingest', command, options: shownOptions(options), machine, baselines, pipeline, ratios }
+    // With --json the runner prints the summary as its last line; without, every figure here.
+    if (!options.isJson) say(`every figure (the --json summary):\n${JSON.stringify(summary, null, 2)}`)
     return summary
   } finally {
     await influxd.stop()

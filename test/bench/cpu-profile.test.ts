@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { summarise, type CpuProfile, type ProfileNode } from '../../bench/cpu-profile.js'
+import { summarise, topFunctions, type CpuProfile, type ProfileNode } from '../../bench/cpu-profile.js'
 
 /** A profile from stacks (outermost frame first, as `url#function`) and the µs spent in each. */
 function profileOf(stacks: Array<[string[], number]>): CpuProfile {
@@ -48,5 +48,21 @@ describe('summarise (CPU profile by part)', () => {
     const parts = summarise(profileOf([[['file:///w/models/a.ts#f'], 10], [['file:///w/ingest/spool-log.ts#g'], 30]]))
     expect(parts.map((p) => p.part)).toEqual(['ingest: spool (frame seal with CRC-32, group commit, files)', 'models (detection)'])
     expect(summarise({ nodes: [], samples: [], timeDeltas: [] })).toEqual([])
+  })
+})
+
+describe('topFunctions', () => {
+  it('ranks functions by the time they spent themselves', () => {
+    const profile = profileOf([
+      [['file:///w/gateway/frame-limit.ts#read', 'file:///w/gateway/payload.ts#decodeJson'], 30],
+      [['file:///w/gateway/frame-limit.ts#read'], 10],
+      [['file:///w/gateway/frame-limit.ts#read', 'file:///w/gateway/payload.ts#decodeJson'], 30],
+      [['#(idle)'], 30],
+    ])
+
+    expect(topFunctions(profile, 2)).toEqual([
+      { name: 'decodeJson', where: 'payload.ts', share: 0.6 },
+      { name: '(idle)', where: '', share: 0.3 },
+    ])
   })
 })
