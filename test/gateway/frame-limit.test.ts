@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { PREVIEW_BYTES } from '../../gateway/dead-letters.js'
 import { FrameFilter, limitInbound, OversizeMarker } from '../../gateway/frame-limit.js'
 import { connectFrame, DISCONNECT, publishFrame, publishHead } from './raw-mqtt.js'
+import { feedInCuts } from './feed-in-cuts.js'
 
 const LIMIT = 100
 
@@ -13,22 +14,8 @@ function filter(bytes: Buffer, size: number, marker = new OversizeMarker()): Pro
 }
 
 /** Feeds the bytes in chunks of the given sizes, repeated in turn, and collects what passes. */
-async function filterCut(bytes: Buffer, sizes: number[], marker: OversizeMarker): Promise<Buffer> {
-  const stream = new FrameFilter({ maxPayloadBytes: LIMIT, marker })
-  const out: Buffer[] = []
-  stream.on('data', (chunk: Buffer) => out.push(chunk))
-  const ended = new Promise<void>((resolve, reject) => {
-    stream.once('end', resolve)
-    stream.once('error', reject)
-  })
-  for (let offset = 0, i = 0; offset < bytes.length; i++) {
-    const size = sizes[i % sizes.length] as number
-    stream.write(bytes.subarray(offset, offset + size))
-    offset += size
-  }
-  stream.end()
-  await ended
-  return Buffer.concat(out)
+function filterCut(bytes: Buffer, sizes: number[], marker: OversizeMarker): Promise<Buffer> {
+  return feedInCuts(new FrameFilter({ maxPayloadBytes: LIMIT, marker }), bytes, sizes)
 }
 
 const CHUNK_SIZES = [1, 2, 3, 7, 64, 100_000]

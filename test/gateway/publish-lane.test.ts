@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { FrameFilter, OversizeMarker } from '../../gateway/frame-limit.js'
 import type { LanePublish, PublishLane } from '../../gateway/publish-lane.js'
 import { publishFrame, type PublishFrame } from './raw-mqtt.js'
+import { feedInCuts } from './feed-in-cuts.js'
 
 const LIMIT = 100
 
@@ -33,25 +34,11 @@ class FakeLane implements PublishLane {
   }
 }
 
-/** Writes the bytes in pieces of the given sizes (repeated in turn); resolves with what passed to aedes. */
-async function run(filter: FrameFilter, bytes: Buffer, sizes: number[], lane?: FakeLane): Promise<Buffer> {
-  const out: Buffer[] = []
-  filter.on('data', (chunk: Buffer) => {
-    out.push(chunk)
+/** Writes the bytes in pieces of the given sizes; resolves with what passed to aedes, counted on the lane. */
+function run(filter: FrameFilter, bytes: Buffer, sizes: number[], lane?: FakeLane): Promise<Buffer> {
+  return feedInCuts(filter, bytes, sizes, (chunk) => {
     if (lane !== undefined) lane.passedBytes += chunk.length
   })
-  const ended = new Promise<void>((resolve, reject) => {
-    filter.once('end', resolve)
-    filter.once('error', reject)
-  })
-  for (let offset = 0, i = 0; offset < bytes.length; i++) {
-    const size = sizes[i % sizes.length] as number
-    filter.write(bytes.subarray(offset, offset + size))
-    offset += size
-  }
-  filter.end()
-  await ended
-  return Buffer.concat(out)
 }
 
 function laneFilter(lane: PublishLane): FrameFilter {
