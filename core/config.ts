@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { distance as editDistance } from 'fastest-levenshtein'
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
 
@@ -409,32 +410,18 @@ function knownKeyNear(path: readonly string[]): string | undefined {
   return elsewhere.length === 0 ? undefined : elsewhere.join(' or ')
 }
 
-/** The candidate closest to word (case ignored), if within a third of its length (1 to 3 edits). */
+/**
+ * The candidate closest to word (case ignored), if within a third of its length: 2 edits at
+ * least, so a swap of neighbours (prot for port) is found, 3 at most.
+ */
 function nearest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined
-  let bestDistance = Math.min(3, Math.max(1, Math.floor(word.length / 3))) + 1
+  let bestDistance = Math.min(3, Math.max(2, Math.floor(word.length / 3))) + 1
   for (const candidate of candidates) {
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase())
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance]
   }
   return best
-}
-
-/** Levenshtein distance counting a swap of neighbours as one edit (optimal string alignment). */
-function editDistance(a: string, b: string): number {
-  const width = b.length + 1
-  const d = new Array<number>((a.length + 1) * width).fill(0)
-  const at = (i: number, j: number): number => d[i * width + j] ?? 0
-  for (let i = 0; i <= a.length; i++) d[i * width] = i
-  for (let j = 0; j <= b.length; j++) d[j] = j
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1))
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1)
-      d[i * width + j] = best
-    }
-  }
-  return at(a.length, b.length)
 }
 
 function readEnv(env: NodeJS.ProcessEnv): Record<string, Record<string, string>> {
